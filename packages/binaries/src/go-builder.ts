@@ -1,0 +1,64 @@
+/**
+ * Builds a tool module's binaries with `go build` (offline through the Go
+ * module proxy), into a temp directory that is renamed into the cache only
+ * when every binary is built, so an interrupted build never leaves a partial
+ * cache entry. Shows progress: `go build -v` names each package it compiles.
+ */
+import { mkdir, rename, rm } from 'node:fs/promises';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { runCommand, formatDuration, systemClock, type Clock, type Progress } from '@seedbed/core';
+import type { ToolModule, BinaryName } from './catalog.ts';
+
+export const PROGRESS_INTERVAL_MS = 15_000;
+
+export interface BuildOptions {
+  tool: ToolModule;
+  version: string;
+  toolsDir: string;
+  targetDir: string;
+  go?: string;
+  progress: Progress;
+  signal?: AbortSignal;
+  clock?: Clock;
+}
+
+export async function buildTool(options: BuildOptions): Promise<void> {
+  const { tool, version, targetDir, progress } = options;
+  const clock = options.clock ?? systemClock;
+  const tmp = `${targetDir}.tmp-${process.pid}`;
+  await rm(tmp, { recursive: true, force: true });
+  await mkdir(tmp, { recursive: true });
+  const started = clock.now();
+  let packages = 0;
+  let lastReport = started;
+  const names = Object.keys(tool.binaries) as BinaryName[];
+  progress.step(`build ${names.join(', ')} ${version} with go (takes minutes on 2 cores, once per machine)`, 'start');
+  try {
+    for (const name of names) {
+      await runCommand(
+        options.go ?? 'go',
+        ['build', '-v', '-trimpath', '-ldflags', ['-s', '-w', ...tool.ldflags(version)].join(' '), '-o', join(tmp, name), tool.binaries[name]!],
+        {
+          cwd: join(options.toolsDir, tool.dir),
+          env: { ...process.env, GOTOOLCHAIN: 'local', GOFLAGS: '-mod=readonly' },
+          signal: options.signal,
+          onOutput: (chunk) => {
+            packages += chunk.split('\n').filter((l) => l && !l.startsWith('go: ')).length;
+            if (clock.now() - lastReport >= PROGRESS_INTERVAL_MS) {
+              lastReport = clock.now();
+              progress.info(`   … ${tool.dir}: ${packages} packages compiled, ${formatDuration(clock.now() - started)} elapsed`);
+            }
+          },
+        },
+      );
+    }
+    if (existsSync(targetDir)) await rm(targetDir, { recursive: true, force: true });
+    await rename(tmp, targetDir);
+    progress.step(`build ${tool.dir} ${version}`, 'done', formatDuration(clock.now() - started));
+  } catch (error) {
+    await rm(tmp, { recursive: true, force: true });
+    progress.step(`build ${tool.dir} ${version}`, 'failed');
+    throw error;
+  }
+}

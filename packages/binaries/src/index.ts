@@ -1,0 +1,13 @@
+export {
+  resolveBinaries,
+  cacheRoot,
+  toolCacheDir,
+  BinaryNotFoundError,
+  BIN_DIR_ENV,
+  CACHE_DIR_ENV,
+  NO_BUILD_ENV,
+  type ResolveOptions,
+  type ResolvedBinaries,
+  type BinarySource,
+} from './resolver.ts';
+export { ALL_BINARIES, LOCAL_CLUSTER_BINARIES, TOOL_MODULES, moduleVersion, type BinaryName, type ToolModule } from './catalog.ts';

@@ -1,0 +1,22 @@
+export {
+  SeedbedError,
+  CommandError,
+  ValidationError,
+  TimeoutError,
+  ApiError,
+  CancelledError,
+  describeError,
+  formatDuration,
+  lastLines,
+  type Problem,
+  type ErrorOptions,
+} from './errors.ts';
+export { systemClock, FakeClock, type Clock } from './clock.ts';
+export { createLogger, consoleProgress, silentProgress, type Logger, type Progress, type LogSink } from './logger.ts';
+export { Wait, DEFAULT_WAIT_TIMEOUT_MS, DEFAULT_WAIT_INTERVAL_MS, type WaitOptions, type Check } from './wait.ts';
+export { Flow, FlowError, progressPercent, type FlowRunOptions, type FlowResult } from './flow/flow.ts';
+export type { Task, TaskContext, TaskState, RetryPolicy, FlowEvent } from './flow/task.ts';
+export { runCommand, commandExists, type RunOptions, type RunResult } from './process/run-command.ts';
+export { ManagedProcess, killGroup, isAlive, DEFAULT_STOP_GRACE_MS, type ProcessSpec, type ExitInfo } from './process/managed-process.ts';
+export { CleanupStack, onInterrupt, type CleanupAction } from './cleanup.ts';
+export { allocatePort, allocatePorts, isPortInUse, hostPort } from './ports.ts';
