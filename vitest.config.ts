@@ -1,4 +1,5 @@
 import { defineConfig } from 'vitest/config';
+import { existsSync, readdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 
 /**
@@ -7,7 +8,9 @@ import { fileURLToPath } from 'node:url';
  * and need the Go-built binaries, which the global setup resolves (building
  * them once per machine if needed) before any test runs.
  */
-const packages = ['core', 'binaries', 'pki', 'cluster', 'cli'];
+const packages = readdirSync(new URL('./packages/', import.meta.url)).filter((name) =>
+  existsSync(new URL(`./packages/${name}/package.json`, import.meta.url)),
+);
 
 export default defineConfig({
   test: {
