@@ -120,6 +120,13 @@ export class ApiError extends SeedbedError {
   }
 }
 
+/** A failure no retry or further waiting can fix (a component exited); waits stop at once. */
+export class PermanentError extends SeedbedError {
+  constructor(code: string, message: string, options: ErrorOptions = {}) {
+    super(code, message, options);
+  }
+}
+
 /** The operation was cancelled (Ctrl-C, an abort signal). */
 export class CancelledError extends SeedbedError {
   constructor(what: string) {

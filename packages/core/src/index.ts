@@ -5,6 +5,7 @@ export {
   TimeoutError,
   ApiError,
   CancelledError,
+  PermanentError,
   describeError,
   formatDuration,
   lastLines,

@@ -4,7 +4,7 @@
  * on, so a timeout says what was awaited, for how long, and shows those logs.
  */
 import { systemClock, type Clock } from './clock.ts';
-import { CancelledError, TimeoutError } from './errors.ts';
+import { CancelledError, PermanentError, TimeoutError } from './errors.ts';
 
 export const DEFAULT_WAIT_TIMEOUT_MS = 60_000;
 export const DEFAULT_WAIT_INTERVAL_MS = 100;
@@ -20,7 +20,7 @@ export interface WaitOptions {
   component?: { name: string; logTail: () => Promise<string[]> | string[] };
 }
 
-/** A check returns a value when the state is reached, or undefined/false to keep waiting; throwing keeps waiting too. */
+/** A check returns a value when the state is reached, or undefined/false to keep waiting; throwing keeps waiting too, except a PermanentError, which ends the wait. */
 export type Check<T> = () => Promise<T | undefined | false> | T | undefined | false;
 
 export class Wait {
@@ -49,7 +49,7 @@ export class Wait {
         if (result !== undefined && result !== false) return result;
         lastError = undefined;
       } catch (error) {
-        if (error instanceof CancelledError) throw error;
+        if (error instanceof CancelledError || error instanceof PermanentError) throw error;
         lastError = error;
       }
       if (this.clock.now() - started >= this.timeoutMs) throw await this.timeout(lastError);

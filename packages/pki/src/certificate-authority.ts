@@ -6,7 +6,10 @@
 import { webcrypto } from 'node:crypto';
 import * as x509 from '@peculiar/x509';
 
-x509.cryptoProvider.set(webcrypto as unknown as Crypto);
+type CryptoKey = webcrypto.CryptoKey;
+type CryptoKeyPair = webcrypto.CryptoKeyPair;
+
+x509.cryptoProvider.set(webcrypto as unknown as Parameters<typeof x509.cryptoProvider.set>[0]);
 
 const ALGORITHM = { name: 'ECDSA', namedCurve: 'P-256', hash: 'SHA-256' } as const;
 export const DEFAULT_CA_VALIDITY_DAYS = 365;
@@ -33,7 +36,7 @@ export interface CertificateRequest {
 }
 
 async function exportKey(key: CryptoKey): Promise<string> {
-  const der = await webcrypto.subtle.exportKey('pkcs8', key as webcrypto.CryptoKey);
+  const der = await webcrypto.subtle.exportKey('pkcs8', key);
   return x509.PemConverter.encode(der, 'PRIVATE KEY');
 }
 
@@ -54,7 +57,7 @@ function serial(): string {
 }
 
 async function generateKeys(): Promise<CryptoKeyPair> {
-  return (await webcrypto.subtle.generateKey(ALGORITHM, true, ['sign', 'verify'])) as unknown as CryptoKeyPair;
+  return (await webcrypto.subtle.generateKey(ALGORITHM, true, ['sign', 'verify'])) as CryptoKeyPair;
 }
 
 export class CertificateAuthority {
@@ -121,6 +124,6 @@ export class CertificateAuthority {
 /** A bare key pair in PEM (for service-account token signing). */
 export async function generateSigningKey(): Promise<{ publicPem: string; privatePem: string }> {
   const keys = await generateKeys();
-  const spki = await webcrypto.subtle.exportKey('spki', keys.publicKey as webcrypto.CryptoKey);
+  const spki = await webcrypto.subtle.exportKey('spki', keys.publicKey);
   return { publicPem: x509.PemConverter.encode(spki, 'PUBLIC KEY'), privatePem: await exportKey(keys.privateKey) };
 }

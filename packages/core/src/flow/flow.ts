@@ -7,7 +7,7 @@
  * tasks and the progress reached.
  */
 import { systemClock, type Clock } from '../clock.ts';
-import { SeedbedError, TimeoutError, ValidationError, describeError, type Problem } from '../errors.ts';
+import { PermanentError, SeedbedError, TimeoutError, ValidationError, describeError, type Problem } from '../errors.ts';
 import type { FlowEvent, Task, TaskState } from './task.ts';
 
 export interface FlowRunOptions {
@@ -128,7 +128,7 @@ async function runTask(task: Task, clock: Clock, outer: AbortSignal | undefined,
       await withTimeout(task, clock, outer, attempt);
       return;
     } catch (error) {
-      const retryable = policy.retryable?.(error) ?? true;
+      const retryable = !(error instanceof PermanentError) && (policy.retryable?.(error) ?? true);
       if (attempt >= policy.attempts || !retryable || outer?.aborted) throw error;
       emit({ type: 'task-retrying', task: task.name, attempt, error, delayMs: delay });
       await clock.sleep(delay, outer);

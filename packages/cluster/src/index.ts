@@ -1,0 +1,16 @@
+export {
+  parseKindConfig,
+  loadKindConfig,
+  validateKindConfig,
+  KIND_API_VERSION,
+  DEFAULT_CLUSTER_NAME,
+  type ClusterConfig,
+  type ClusterNode,
+  type KindIpFamily,
+} from './config/kind-config.ts';
+export { KIND_CONFIGS_DIR, SHIPPED_CONFIGS, DEFAULT_CONFIG, shippedConfigPath, type ShippedConfig } from './config/kind-configs.ts';
+export { parseCidr, containsIp, canonicalIp, overlaps, type Cidr, type IpFamily } from './config/cidr.ts';
+export type { ClusterProvider, ClusterInfo, CreateOptions, Availability, ProviderName } from './providers/provider.ts';
+export { LocalProvider } from './providers/local/local-provider.ts';
+export { StateStore, stateRoot, STATE_DIR_ENV } from './state/state-store.ts';
+export { loadKubeConfig, callApi } from './kube/kube-client.ts';

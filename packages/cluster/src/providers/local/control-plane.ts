@@ -1,0 +1,237 @@
+/**
+ * Brings up a local control plane as a flow of named steps:
+ *
+ *   allocate-ports ─┬─ start-etcd ───────────────┐
+ *   create-pki ─────┴─ write-kubeconfigs ─ start-kube-apiserver ─┬─ start-kube-controller-manager ─┐
+ *                                                                ├─ start-kube-scheduler            ├─ wait-nodes-ready
+ *                                                                ├─ start-kwok ─────────────────────┤
+ *                                                                └─ register-nodes ─────────────────┘
+ *
+ * Every process is recorded in the cluster's state file as soon as it starts,
+ * so a crashed run is detectable and cleanable; on failure or abort the
+ * caller's cleanup stops what was started. Waits name what they await and
+ * show the failing component's last log lines.
+ */
+import { writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { CoreV1Api, type V1Node } from '@kubernetes/client-node';
+import {
+  Flow,
+  ManagedProcess,
+  PermanentError,
+  SeedbedError,
+  Wait,
+  allocatePorts,
+  hostPort,
+  type CleanupStack,
+  type FlowEvent,
+  type Task,
+} from '@seedbed/core';
+import type { ResolvedBinaries } from '@seedbed/binaries';
+import type { ClusterConfig } from '../../config/kind-config.ts';
+import { callApi, loadKubeConfig } from '../../kube/kube-client.ts';
+import { processStartTicks, type ComponentRecord } from '../../state/state-store.ts';
+import { createClusterPki, type ClusterPki } from './cluster-pki.ts';
+import {
+  apiserverArgs,
+  apiserverUrl,
+  etcdArgs,
+  controllerManagerArgs,
+  etcdUrl,
+  kwokArgs,
+  primaryHost,
+  schedulerArgs,
+  type ComponentCommand,
+  type Layout,
+  type Ports,
+} from './component-args.ts';
+import { expectOk, type TlsFiles } from './http-probe.ts';
+import { renderKubeconfig } from './kubeconfig.ts';
+import { renderKwokConfig } from './kwok-stages.ts';
+import { simulatedNodes } from './simulated-nodes.ts';
+
+export const COMPONENT_READY_TIMEOUT_MS = 60_000;
+export const NODES_READY_TIMEOUT_MS = 60_000;
+
+export interface ControlPlaneOptions {
+  config: ClusterConfig;
+  stateDir: string;
+  binaries: ResolvedBinaries;
+  cleanup: CleanupStack;
+  /** Called whenever a component starts, to persist it. */
+  onComponent: (component: ComponentRecord) => Promise<void>;
+  onEvent?: (event: FlowEvent) => void;
+  signal?: AbortSignal;
+  timeoutMs?: number;
+}
+
+export interface ControlPlane {
+  server: string;
+  adminKubeconfig: string;
+  ports: Ports;
+}
+
+export async function startControlPlane(options: ControlPlaneOptions): Promise<ControlPlane> {
+  const { config, stateDir, binaries, cleanup, signal } = options;
+  const timeoutMs = options.timeoutMs ?? COMPONENT_READY_TIMEOUT_MS;
+  const host = primaryHost(config);
+  let ports!: Ports;
+  let pki!: ClusterPki;
+  let layout!: Layout;
+  const server = () => apiserverUrl(config, ports);
+  const processes = new Map<string, ManagedProcess>();
+
+  const start = async (command: ComponentCommand): Promise<ManagedProcess> => {
+    const process = new ManagedProcess({
+      name: command.name,
+      command: binaries.path(command.name),
+      args: command.args,
+      logFile: join(stateDir, 'logs', `${command.name}.log`),
+      cwd: stateDir,
+    }).start();
+    processes.set(command.name, process);
+    cleanup.add(`stop ${command.name}`, () => process.stop());
+    const pid = process.pid;
+    if (pid === undefined) throw new SeedbedError('START_FAILED', `${command.name} could not be started (${binaries.path(command.name)})`);
+    await options.onComponent({ name: command.name, pid, startTicks: processStartTicks(pid), logFile: process.spec.logFile });
+    return process;
+  };
+
+  /** Waits for a URL to answer 200, failing early (with its logs) if the component exits. */
+  const awaitHealthy = async (component: ManagedProcess, what: string, url: string, tls: TlsFiles) => {
+    const healthy = expectOk(url, tls);
+    const exited = () =>
+      new PermanentError(
+        'COMPONENT_EXITED',
+        `${component.spec.name} exited (${component.exit?.signal ?? `code ${component.exit?.code}`}) while waiting for ${what}\n--- last log lines of ${component.spec.name} ---\n${component.logTail(20).join('\n')}`,
+      );
+    await new Wait({
+      what: `${what} (${url})`,
+      timeoutMs,
+      intervalMs: 50,
+      signal,
+      component: { name: component.spec.name, logTail: () => component.logTail(20) },
+    })
+      .until(() => (component.exit ? Promise.reject(exited()) : healthy()))
+      .catch((error: unknown) => {
+        // an exited component is final: report that rather than a timeout
+        throw component.exit ? exited() : error;
+      });
+  };
+
+  const adminTls = () => ({ ca: pki.caCert, cert: pki.admin.cert, key: pki.admin.key });
+
+  const tasks: Task[] = [
+    {
+      name: 'allocate-ports',
+      run: async () => {
+        const [etcdClient, etcdPeer, apiserver, controllerManager, scheduler] = await allocatePorts(host, 5);
+        ports = { etcdClient: etcdClient!, etcdPeer: etcdPeer!, apiserver: apiserver!, controllerManager: controllerManager!, scheduler: scheduler! };
+      },
+    },
+    { name: 'create-pki', run: async () => void (pki = await createClusterPki(config, join(stateDir, 'pki'))) },
+    {
+      name: 'write-kubeconfigs',
+      dependencies: ['allocate-ports', 'create-pki'],
+      run: async () => {
+        const write = async (file: string, user: string, certs: { cert: string; key: string }) => {
+          const path = join(stateDir, file);
+          const yaml = renderKubeconfig({ clusterName: config.name, server: server(), caFile: pki.caCert, certFile: certs.cert, keyFile: certs.key, user });
+          await writeFile(path, yaml, { mode: 0o600 });
+          return path;
+        };
+        const kwokConfig = join(stateDir, 'kwok.yaml');
+        await writeFile(kwokConfig, renderKwokConfig());
+        layout = {
+          stateDir,
+          pki,
+          kwokConfig,
+          kubeconfigs: {
+            admin: await write('kubeconfig', 'kubernetes-admin', pki.admin),
+            controllerManager: await write('kube-controller-manager.kubeconfig', 'system:kube-controller-manager', pki.controllerManager),
+            scheduler: await write('kube-scheduler.kubeconfig', 'system:kube-scheduler', pki.scheduler),
+            kwok: await write('kwok.kubeconfig', 'seedbed:kwok', pki.kwok),
+          },
+        };
+      },
+    },
+    {
+      name: 'start-etcd',
+      dependencies: ['write-kubeconfigs'],
+      run: async () => {
+        const etcd = await start(etcdArgs(config, ports, layout));
+        await awaitHealthy(etcd, 'etcd to be healthy', `${etcdUrl(config, ports.etcdClient)}/health`, {});
+      },
+    },
+    {
+      name: 'start-kube-apiserver',
+      dependencies: ['start-etcd'],
+      run: async () => {
+        const apiserver = await start(apiserverArgs(config, ports, layout));
+        await awaitHealthy(apiserver, 'kube-apiserver to be ready', `${server()}/readyz`, adminTls());
+      },
+    },
+    {
+      name: 'start-kube-controller-manager',
+      dependencies: ['start-kube-apiserver'],
+      run: async () => {
+        const kcm = await start(controllerManagerArgs(config, ports, layout));
+        await awaitHealthy(kcm, 'kube-controller-manager to be healthy', `https://${hostPort(host, ports.controllerManager)}/healthz`, { insecure: true });
+      },
+    },
+    {
+      name: 'start-kube-scheduler',
+      dependencies: ['start-kube-apiserver'],
+      run: async () => {
+        const scheduler = await start(schedulerArgs(config, ports, layout));
+        await awaitHealthy(scheduler, 'kube-scheduler to be healthy', `https://${hostPort(host, ports.scheduler)}/healthz`, { insecure: true });
+      },
+    },
+    { name: 'start-kwok', dependencies: ['start-kube-apiserver'], run: async () => void (await start(kwokArgs(config, ports, layout))) },
+    {
+      name: 'register-nodes',
+      dependencies: ['start-kube-apiserver'],
+      run: async () => {
+        const api = loadKubeConfig(layout.kubeconfigs.admin).makeApiClient(CoreV1Api);
+        for (const node of simulatedNodes(config)) {
+          await callApi(`create node ${node.metadata?.name}`, () => api.createNode({ body: node }));
+        }
+      },
+    },
+    {
+      name: 'wait-nodes-ready',
+      dependencies: ['register-nodes', 'start-kwok', 'start-kube-controller-manager'],
+      run: async () => {
+        const api = loadKubeConfig(layout.kubeconfigs.admin).makeApiClient(CoreV1Api);
+        let last: V1Node[] = [];
+        const kwok = processes.get('kwok')!;
+        await new Wait({
+          what: `${config.nodes.length} nodes to be Ready with ${config.families.join('+')} podCIDRs`,
+          timeoutMs: options.timeoutMs ?? NODES_READY_TIMEOUT_MS,
+          intervalMs: 100,
+          signal,
+          component: { name: 'kwok', logTail: () => [`nodes: ${describeNodes(last)}`, ...kwok.logTail(15)] },
+        }).until(async () => {
+          if (kwok.exit) throw new PermanentError('COMPONENT_EXITED', `kwok exited (${kwok.exit.signal ?? `code ${kwok.exit.code}`}):\n${kwok.logTail(20).join('\n')}`);
+          last = (await api.listNode()).items;
+          return last.length === config.nodes.length && last.every((n) => nodeReady(n, config.families.length));
+        });
+      },
+    },
+  ];
+
+  await new Flow(`cluster ${config.name}`, tasks).run({ signal, onEvent: options.onEvent });
+  return { server: server(), adminKubeconfig: layout.kubeconfigs.admin, ports };
+}
+
+export function nodeReady(node: V1Node, families: number): boolean {
+  const ready = node.status?.conditions?.find((c) => c.type === 'Ready')?.status === 'True';
+  return ready && (node.spec?.podCIDRs?.length ?? 0) === families;
+}
+
+function describeNodes(nodes: V1Node[]): string {
+  if (nodes.length === 0) return 'none registered';
+  return nodes
+    .map((n) => `${n.metadata?.name} Ready=${n.status?.conditions?.find((c) => c.type === 'Ready')?.status ?? 'unknown'} podCIDRs=${n.spec?.podCIDRs?.join(',') || 'none'}`)
+    .join('; ');
+}
