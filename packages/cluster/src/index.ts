@@ -14,3 +14,6 @@ export type { ClusterProvider, ClusterInfo, CreateOptions, Availability, Provide
 export { LocalProvider } from './providers/local/local-provider.ts';
 export { StateStore, stateRoot, STATE_DIR_ENV } from './state/state-store.ts';
 export { loadKubeConfig, callApi } from './kube/kube-client.ts';
+export { KindProvider, KIND_IMAGE_ENV } from './providers/kind/kind-provider.ts';
+export { ExistingProvider } from './providers/existing/existing-provider.ts';
+export { selectProvider, createProvider, parseProviderName, PROVIDER_NAMES, PROVIDER_ENV, DETECTION_ORDER } from './providers/detect.ts';

@@ -8,7 +8,7 @@ import { existsSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { LOCAL_CLUSTER_BINARIES, resolveBinaries } from '@seedbed/binaries';
-import { CleanupStack, SeedbedError, killGroup, silentProgress, systemClock, type Clock } from '@seedbed/core';
+import { CleanupStack, SeedbedError, commandExists, killGroup, silentProgress, systemClock, type Clock } from '@seedbed/core';
 import type { ClusterConfig } from '../../config/kind-config.ts';
 import { StateStore, componentAlive, type ClusterRecord, type ComponentRecord } from '../../state/state-store.ts';
 import type { Availability, ClusterInfo, ClusterProvider, CreateOptions } from '../provider.ts';
@@ -33,6 +33,8 @@ export class LocalProvider implements ClusterProvider {
       await resolveBinaries({ names: LOCAL_CLUSTER_BINARIES, build: false });
       return { ok: true };
     } catch (error) {
+      // not built yet: fine when go can build them on first use
+      if (await commandExists('go')) return { ok: true };
       return {
         ok: false,
         reason: error instanceof Error ? error.message : String(error),

@@ -1,0 +1,15 @@
+/** The `seedbed` command tree. */
+import { Command } from 'commander';
+import { binariesCommand } from './commands/binaries-command.ts';
+import { clusterCommand } from './commands/cluster-command.ts';
+
+export function createProgram(): Command {
+  const program = new Command('seedbed')
+    .description('local Gardener landscapes (garden/seed cluster plus shoots) in IPv4, IPv6-only and dual-stack')
+    .version('0.1.0')
+    .showHelpAfterError()
+    .enablePositionalOptions();
+  program.addCommand(clusterCommand());
+  program.addCommand(binariesCommand());
+  return program;
+}
