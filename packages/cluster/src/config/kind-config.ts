@@ -48,6 +48,8 @@ export interface ClusterConfig {
   nodeMasks: Partial<Record<IpFamily, number>>;
   nodes: ClusterNode[];
   featureGates: Record<string, boolean>;
+  /** networking.apiServerPort when set (kind picks a random port otherwise, and so does seedbed). */
+  apiServerPort?: number;
   /** The original document, for providers that pass it on (kind). */
   raw: Record<string, unknown>;
 }
@@ -138,6 +140,7 @@ export function validateKindConfig(doc: unknown, source: string, nameOverride?: 
   let ipFamily: KindIpFamily = 'ipv4';
   let pods: Cidr[] = [];
   let services: Cidr[] = [];
+  let apiServerPort: number | undefined;
   if (!isObject(networking)) {
     problems.push({ path: 'networking', message: 'must be a mapping' });
   } else {
@@ -154,6 +157,12 @@ export function validateKindConfig(doc: unknown, source: string, nameOverride?: 
       const list = ipFamily === 'ipv4' ? [v4] : ipFamily === 'ipv6' ? [v6] : [v4, v6];
       return list.map((c) => parseCidr(c) as Cidr);
     };
+    if (networking.apiServerPort !== undefined && networking.apiServerPort !== -1 && networking.apiServerPort !== 0) {
+      const port = networking.apiServerPort;
+      if (typeof port !== 'number' || !Number.isInteger(port) || port < 1 || port > 65535) {
+        problems.push({ path: 'networking.apiServerPort', message: `must be a port number 1-65535 (or 0/-1 for a random port), got ${JSON.stringify(port)}` });
+      } else apiServerPort = port;
+    }
     pods = subnets(networking.podSubnet, 'networking.podSubnet', problems) ?? defaults('pod');
     services = subnets(networking.serviceSubnet, 'networking.serviceSubnet', problems) ?? defaults('service');
     for (const [path, list] of [['networking.podSubnet', pods], ['networking.serviceSubnet', services]] as const) {
@@ -230,7 +239,7 @@ export function validateKindConfig(doc: unknown, source: string, nameOverride?: 
   if (problems.length) {
     throw new ValidationError(source, problems, { hint: 'fix the listed fields; the kind-configs/ directory has valid examples' });
   }
-  return { name, ipFamily, families: pods.map((p) => p.family), podSubnets: pods, serviceSubnets: services, nodeMasks: masks, nodes, featureGates, raw: doc };
+  return { name, ipFamily, families: pods.map((p) => p.family), podSubnets: pods, serviceSubnets: services, nodeMasks: masks, nodes, featureGates, apiServerPort, raw: doc };
 }
 
 function checkFamilies(path: string, list: Cidr[], ipFamily: KindIpFamily, problems: Problem[]): void {

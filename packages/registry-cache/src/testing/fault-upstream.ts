@@ -39,7 +39,7 @@ async function close(server: http.Server): Promise<void> {
 }
 
 /** Streams `data` per the fault; resolves when done writing. */
-async function writeBody(res: ServerResponse, data: Buffer, fault: BlobFault, head: boolean): Promise<void> {
+async function writeBody(res: ServerResponse, data: Buffer, fault: BlobFault, head: boolean, onLastByte?: () => void): Promise<void> {
   res.writeHead(200, { 'content-type': 'application/octet-stream', 'content-length': data.length, 'docker-content-digest': digestOf(data) });
   if (head) return void res.end();
   if (fault.kind === 'corrupt') {
@@ -58,9 +58,11 @@ async function writeBody(res: ServerResponse, data: Buffer, fault: BlobFault, he
     for (let offset = 0; offset < data.length; offset += fault.chunkBytes) {
       if (res.destroyed) return;
       res.write(data.subarray(offset, offset + fault.chunkBytes));
+      if (offset + fault.chunkBytes >= data.length) onLastByte?.();
       await new Promise((r) => setTimeout(r, fault.delayMs));
     }
   }
+  if (fault.kind !== 'slow') onLastByte?.();
   res.end(fault.kind === 'slow' ? undefined : data);
 }
 
@@ -94,7 +96,7 @@ export class FaultUpstream {
   blobFault: BlobFault = { kind: 'none' };
   manifestStatus?: number;
   auth: AuthMode = { kind: 'none' };
-  /** When set, the blob response for this digest is finished writing at this time (ms, performance.now). */
+  /** When the last byte of a blob was written by the upstream (performance.now). */
   readonly blobFinishedAt = new Map<string, number>();
   private readonly tokens = new Map<string, string>();
   private tokenCounter = 0;
@@ -182,8 +184,14 @@ export class FaultUpstream {
     const fault = this.blobFault;
     if (fault.kind === 'status') return void res.writeHead(fault.status, { 'retry-after': '1' }).end();
     if (fault.kind === 'redirect') return void res.writeHead(307, { location: `${fault.to}/storage/${reference}?X-Signature=abc` }).end();
-    await writeBody(res, data, fault, head);
-    this.blobFinishedAt.set(reference, performance.now());
+    const range = /^bytes=(\d+)-(\d*)$/.exec(req.headers.range ?? '');
+    if (range && fault.kind === 'none') {
+      const start = Number(range[1]);
+      const end = range[2] ? Math.min(Number(range[2]), data.length - 1) : data.length - 1;
+      res.writeHead(206, { 'content-type': 'application/octet-stream', 'content-length': end - start + 1, 'content-range': `bytes ${start}-${end}/${data.length}` });
+      return void res.end(head ? undefined : data.subarray(start, end + 1));
+    }
+    await writeBody(res, data, fault, head, () => this.blobFinishedAt.set(reference, performance.now()));
   }
 
   private tagsOf(repository: string): string[] {

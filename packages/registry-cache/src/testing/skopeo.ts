@@ -2,11 +2,11 @@
 import { runCommand } from '@seedbed/core';
 
 export async function pushLayout(layoutDir: string, tag: string, destination: string): Promise<void> {
-  await runCommand('skopeo', ['copy', '--quiet', '--dest-tls-verify=false', `oci:${layoutDir}:${tag}`, `docker://${destination}`]);
+  await runCommand('skopeo', ['copy', '--quiet', '--preserve-digests', '--dest-tls-verify=false', `oci:${layoutDir}:${tag}`, `docker://${destination}`]);
 }
 
 export async function copyToLayout(source: string, layoutDir: string, tag: string): Promise<void> {
-  await runCommand('skopeo', ['copy', '--quiet', '--src-tls-verify=false', `docker://${source}`, `oci:${layoutDir}:${tag}`]);
+  await runCommand('skopeo', ['copy', '--quiet', '--preserve-digests', '--src-tls-verify=false', `docker://${source}`, `oci:${layoutDir}:${tag}`]);
 }
 
 export async function inspect(source: string, raw = false): Promise<string> {

@@ -22,6 +22,7 @@ import {
   SeedbedError,
   Wait,
   allocatePorts,
+  isPortInUse,
   hostPort,
   type CleanupStack,
   type FlowEvent,
@@ -125,8 +126,19 @@ export async function startControlPlane(options: ControlPlaneOptions): Promise<C
     {
       name: 'allocate-ports',
       run: async () => {
+        if (config.apiServerPort !== undefined && (await isPortInUse(host, config.apiServerPort))) {
+          throw new PermanentError('PORT_IN_USE', `networking.apiServerPort ${config.apiServerPort} is already in use on ${host}`, {
+            hint: 'stop what listens there, choose another apiServerPort, or remove it from the config to get a free port',
+          });
+        }
         const [etcdClient, etcdPeer, apiserver, controllerManager, scheduler] = await allocatePorts(host, 5);
-        ports = { etcdClient: etcdClient!, etcdPeer: etcdPeer!, apiserver: apiserver!, controllerManager: controllerManager!, scheduler: scheduler! };
+        ports = {
+          etcdClient: etcdClient!,
+          etcdPeer: etcdPeer!,
+          apiserver: config.apiServerPort ?? apiserver!,
+          controllerManager: controllerManager!,
+          scheduler: scheduler!,
+        };
       },
     },
     { name: 'create-pki', run: async () => void (pki = await createClusterPki(config, join(stateDir, 'pki'))) },
