@@ -58,6 +58,10 @@ export function clusterCommand(): Command {
         const info = await provider.create(config, { progress, signal: controller.signal, timeoutMs: Number(options.timeout) * 1000 });
         console.log(renderSummary(info, await readNodes(info.kubeconfigPath)));
         console.log(`\nuse it:     export KUBECONFIG=${info.kubeconfigPath}\nremove it:  seedbed cluster down --provider ${provider.name} --name ${info.name}`);
+      } catch (error) {
+        if (!controller.signal.aborted) throw error;
+        progress.info(`interrupted: everything "${config.name}" had started was stopped and removed`);
+        process.exitCode = 130;
       } finally {
         uninstall();
       }

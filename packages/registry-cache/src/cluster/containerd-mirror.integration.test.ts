@@ -20,6 +20,7 @@ let work: string;
 let upstream: DistributionRegistry;
 let containerd: ContainerdDaemon;
 let image: BuiltImage;
+let image6: BuiltImage;
 const caches: CacheUnderTest[] = [];
 
 beforeAll(async () => {
@@ -27,6 +28,9 @@ beforeAll(async () => {
   upstream = await startDistribution();
   image = buildOciImage(join(work, 'layout'), 'v1', [200_000, 3_000]);
   await pushLayout(image.dir, 'v1', `${upstream.host}/library/busybox:1`);
+  // a second image, so the IPv6 fetch cannot reuse content containerd already has
+  image6 = buildOciImage(join(work, 'layout6'), 'v1', [150_000]);
+  await pushLayout(image6.dir, 'v1', `${upstream.host}/library/busybox:6`);
   containerd = await startContainerd();
 });
 
@@ -45,10 +49,11 @@ function writeHostsDir(name: string, mirror: string): string {
   return hostsDir;
 }
 
-async function expectFetched(cache: CacheUnderTest, namespace: string): Promise<void> {
+async function expectFetched(cache: CacheUnderTest, namespace: string, fetched: BuiltImage): Promise<void> {
   const content = await containerd.ctr(['--namespace', namespace, 'content', 'ls', '--quiet']);
-  for (const digest of [image.manifestDigest, image.configDigest, ...image.layers.map((l) => l.digest)]) expect(content).toContain(digest);
-  expect(cache.server.metrics.get(METRIC_NAMES.misses, { kind: 'blob' })).toBe(3);
+  for (const digest of [fetched.manifestDigest, fetched.configDigest, ...fetched.layers.map((l) => l.digest)]) expect(content).toContain(digest);
+  expect(cache.server.metrics.get(METRIC_NAMES.misses, { kind: 'blob' })).toBe(fetched.layers.length + 1);
+  expect(cache.server.metrics.get(METRIC_NAMES.misses, { kind: 'manifest' })).toBe(1);
 }
 
 describe('containerd through the cache', () => {
@@ -58,7 +63,7 @@ describe('containerd through the cache', () => {
     caches.push(cache);
     const hostsDir = writeHostsDir('hosts-v4', `http://localhost:${port}`);
     await containerd.ctr(['--namespace', 'v4', 'content', 'fetch', '--hosts-dir', hostsDir, 'docker.io/library/busybox:1']);
-    await expectFetched(cache, 'v4');
+    await expectFetched(cache, 'v4', image);
   });
 
   it('fetches from an IPv6-only listener through a host name for ::1', async () => {
@@ -68,7 +73,7 @@ describe('containerd through the cache', () => {
     const hostsFile = join(work, 'etc-hosts');
     writeFileSync(hostsFile, `127.0.0.1 localhost\n${hostsFileEntry('registry-cache.test', '::1')}`);
     const hostsDir = writeHostsDir('hosts-v6', `http://registry-cache.test:${port}`);
-    await containerd.ctr(['--namespace', 'v6', 'content', 'fetch', '--hosts-dir', hostsDir, 'docker.io/library/busybox:1'], { hostsFile });
-    await expectFetched(cache, 'v6');
+    await containerd.ctr(['--namespace', 'v6', 'content', 'fetch', '--hosts-dir', hostsDir, 'docker.io/library/busybox:6'], { hostsFile });
+    await expectFetched(cache, 'v6', image6);
   });
 });

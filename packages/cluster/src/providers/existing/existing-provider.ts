@@ -40,7 +40,7 @@ export class ExistingProvider implements ClusterProvider {
     const api = kc.makeApiClient(CoreV1Api);
     const service = await callApi(`reach the cluster in ${this.kubeconfigPath}`, () => api.readNamespacedService({ name: 'kubernetes', namespace: 'default' }));
     const families = (service.spec?.ipFamilies ?? []).map((f) => (f === 'IPv6' ? 'ipv6' : 'ipv4')) as IpFamily[];
-    if (!config.families.every((f) => families.includes(f)) && families.length < config.families.length) {
+    if (!config.families.every((f) => families.includes(f))) {
       throw new SeedbedError('FAMILY_MISMATCH', `the cluster serves ${families.join('+') || 'unknown'} but the config asks for ${config.families.join('+')}`, {
         hint: 'pick a kind config matching the cluster (kind-configs/), or another cluster',
       });

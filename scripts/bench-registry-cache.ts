@@ -1,0 +1,193 @@
+/**
+ * Benchmark: seedbed's registry cache vs distribution's proxy mode
+ * (`docker-registry` with `proxy.remoteurl`), same upstream docker-registry,
+ * same run. Measures (a) cold herds of 16 and 50 concurrent pulls of one
+ * 200 MiB blob: upstream blob GETs (from the upstream's access log), wall
+ * time and peak RSS (VmHWM) of each cache process; (b) warm throughput with
+ * 1 and 16 clients; (c) warm manifest HEAD latency p50/p99.
+ *
+ * Run: npx tsx scripts/bench-registry-cache.ts [--blob-mib 200]
+ */
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import http from 'node:http';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { allocatePort, ManagedProcess, Wait } from '@seedbed/core';
+import { buildOciImage } from '../packages/registry-cache/src/testing/oci-layout.ts';
+import { pushLayout } from '../packages/registry-cache/src/testing/skopeo.ts';
+
+const BLOB_MIB = Number(process.argv[process.argv.indexOf('--blob-mib') + 1]) || 200;
+const HERDS = [16, 50];
+const HEAD_SAMPLES = 500;
+const ROOT = fileURLToPath(new URL('..', import.meta.url));
+const MAIN = join(ROOT, 'packages/registry-cache/src/main.ts');
+
+const work = mkdtempSync(join(tmpdir(), 'bench-registry-cache-'));
+const processes: ManagedProcess[] = [];
+
+interface Peer {
+  name: string;
+  url: string;
+  process: ManagedProcess;
+}
+
+async function waitReady(url: string, process: ManagedProcess, what: string): Promise<void> {
+  await new Wait({ what, timeoutMs: 30_000, intervalMs: 50, component: { name: what, logTail: () => process.logTail() } }).until(async () => {
+    if (process.exit) throw new Error(`${what} exited`);
+    return (await fetch(url)).status < 500;
+  });
+}
+
+async function startDistribution(name: string, proxy?: string): Promise<Peer> {
+  const dir = join(work, `${name}-${Date.now()}`);
+  const port = await allocatePort('127.0.0.1');
+  const lines = ['version: 0.1', 'log:', '  level: error', '  accesslog:', `    disabled: ${proxy ? 'true' : 'false'}`, 'storage:', '  filesystem:', `    rootdirectory: ${dir}/data`, 'http:', `  addr: 127.0.0.1:${port}`];
+  if (proxy) lines.push('proxy:', `  remoteurl: ${proxy}`);
+  await import('node:fs').then((fs) => fs.mkdirSync(dir, { recursive: true }));
+  writeFileSync(join(dir, 'config.yml'), `${lines.join('\n')}\n`);
+  const child = new ManagedProcess({ name, command: '/usr/bin/docker-registry', args: ['serve', join(dir, 'config.yml')], logFile: join(dir, 'log') }).start();
+  processes.push(child);
+  const url = `http://127.0.0.1:${port}`;
+  await waitReady(`${url}/v2/`, child, name);
+  return { name, url, process: child };
+}
+
+async function startSeedbed(upstream: string): Promise<Peer> {
+  const port = await allocatePort('127.0.0.1');
+  const dir = join(work, `seedbed-${Date.now()}`);
+  // node --import tsx: the pid is the server itself, so VmHWM is the cache's own
+  const child = new ManagedProcess({
+    name: 'seedbed-cache',
+    command: process.execPath,
+    args: ['--import', 'tsx', MAIN, 'registry-cache', 'serve', '--listen', `127.0.0.1:${port}`, '--storage', dir, '--upstream', `bench.local=${upstream}`],
+    logFile: join(work, `seedbed-${port}.log`),
+    cwd: ROOT,
+    env: { ...process.env, SEEDBED_REGISTRY_CACHE_MIN_FREE: '0' },
+  }).start();
+  processes.push(child);
+  const url = `http://127.0.0.1:${port}`;
+  await waitReady(`${url}/`, child, 'seedbed cache');
+  return { name: 'seedbed', url, process: child };
+}
+
+function vmHwmMiB(pid: number): number {
+  const match = /VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+  return match ? Number(match[1]) / 1024 : NaN;
+}
+
+const agent = new http.Agent({ keepAlive: true, maxSockets: 256 });
+
+const MANIFEST_ACCEPT = 'application/vnd.oci.image.manifest.v1+json, application/vnd.oci.image.index.v1+json, application/vnd.docker.distribution.manifest.v2+json';
+
+function get(url: string, method = 'GET'): Promise<{ status: number; bytes: number }> {
+  return new Promise((resolve, reject) => {
+    const req = http.request(url, { method, agent, headers: { accept: MANIFEST_ACCEPT } }, (res) => {
+      let bytes = 0;
+      res.on('data', (c: Buffer) => (bytes += c.length));
+      res.on('end', () => (res.complete ? resolve({ status: res.statusCode ?? 0, bytes }) : reject(new Error(`incomplete body from ${url}`))));
+      res.on('error', reject);
+    });
+    req.on('error', reject);
+    req.end();
+  });
+}
+
+function blobUrl(peer: Peer, digest: string): string {
+  return peer.name === 'seedbed' ? `${peer.url}/v2/bench/big/blobs/${digest}?ns=bench.local` : `${peer.url}/v2/bench/big/blobs/${digest}`;
+}
+
+function upstreamBlobGets(upstreamLog: string, digest: string): number {
+  return readFileSync(upstreamLog, 'utf8').split('\n').filter((l) => l.includes(`"GET /v2/bench/big/blobs/${digest}`)).length;
+}
+
+async function herd(peer: Peer, digest: string, clients: number, expected: number): Promise<number> {
+  const started = performance.now();
+  const results = await Promise.all(Array.from({ length: clients }, () => get(blobUrl(peer, digest))));
+  const wall = (performance.now() - started) / 1000;
+  for (const r of results) if (r.status !== 200 || r.bytes !== expected) throw new Error(`${peer.name}: bad response ${r.status} ${r.bytes}`);
+  return wall;
+}
+
+async function throughput(peer: Peer, digest: string, clients: number, size: number): Promise<number> {
+  const started = performance.now();
+  await Promise.all(Array.from({ length: clients }, () => get(blobUrl(peer, digest))));
+  return (clients * size) / 1024 ** 2 / ((performance.now() - started) / 1000);
+}
+
+async function headLatency(peer: Peer): Promise<{ p50: number; p99: number }> {
+  const url = peer.name === 'seedbed' ? `${peer.url}/v2/bench/big/manifests/latest?ns=bench.local` : `${peer.url}/v2/bench/big/manifests/latest`;
+  await get(url, 'HEAD');
+  const samples: number[] = [];
+  for (let i = 0; i < HEAD_SAMPLES; i++) {
+    const t = performance.now();
+    const r = await get(url, 'HEAD');
+    if (r.status !== 200) throw new Error(`${peer.name}: HEAD manifest answered ${r.status}`);
+    samples.push(performance.now() - t);
+  }
+  samples.sort((a, b) => a - b);
+  return { p50: samples[Math.floor(samples.length * 0.5)]!, p99: samples[Math.floor(samples.length * 0.99)]! };
+}
+
+async function main(): Promise<void> {
+  const upstream = await startDistribution('upstream');
+  const upstreamLog = upstream.process.spec.logFile;
+  console.error(`building and pushing a ${BLOB_MIB} MiB blob...`);
+  const image = buildOciImage(join(work, 'layout'), 'latest', [BLOB_MIB * 1024 * 1024]);
+  await pushLayout(image.dir, 'latest', `${upstream.url.replace('http://', '')}/bench/big:latest`);
+  const layer = image.layers[0]!;
+  const size = layer.data.length;
+  image.layers.length = 0; // let the 200 MiB buffer go
+
+  const rows: Array<[string, string, string]> = [];
+  let warmPeers: Peer[] = [];
+  for (const clients of HERDS) {
+    const peers = [await startSeedbed(upstream.url), await startDistribution('distribution-proxy', upstream.url)];
+    const results: Record<string, { gets: number; wall: number; rss: number }> = {};
+    for (const peer of peers) {
+      const before = upstreamBlobGets(upstreamLog, layer.digest);
+      console.error(`cold herd: ${clients} clients via ${peer.name}...`);
+      const wall = await herd(peer, layer.digest, clients, size);
+      await new Promise((r) => setTimeout(r, 500)); // access log flush
+      results[peer.name] = { gets: upstreamBlobGets(upstreamLog, layer.digest) - before, wall, rss: vmHwmMiB(peer.process.pid!) };
+    }
+    const s = results.seedbed!;
+    const d = results['distribution-proxy']!;
+    rows.push([`(a) cold ${clients} clients: upstream blob GETs`, String(s.gets), String(d.gets)]);
+    rows.push([`(a) cold ${clients} clients: wall time`, `${s.wall.toFixed(2)} s`, `${d.wall.toFixed(2)} s`]);
+    rows.push([`(d) peak RSS during cold ${clients} (VmHWM)`, `${s.rss.toFixed(0)} MiB`, `${d.rss.toFixed(0)} MiB`]);
+    if (clients === HERDS[HERDS.length - 1]) warmPeers = peers;
+    else for (const peer of peers) await peer.process.stop(3_000);
+  }
+  for (const clients of [1, 16]) {
+    const values: string[] = [];
+    for (const peer of warmPeers) {
+      console.error(`warm throughput: ${clients} clients via ${peer.name}...`);
+      const rounds = clients === 1 ? 3 : 1;
+      let total = 0;
+      for (let i = 0; i < rounds; i++) total += await throughput(peer, layer.digest, clients, size);
+      values.push(`${(total / rounds).toFixed(0)} MiB/s`);
+    }
+    rows.push([`(b) warm throughput, ${clients} client${clients === 1 ? '' : 's'}`, values[0]!, values[1]!]);
+  }
+  const latencies = [];
+  for (const peer of warmPeers) latencies.push(await headLatency(peer));
+  rows.push(['(c) warm manifest HEAD p50', `${latencies[0]!.p50.toFixed(2)} ms`, `${latencies[1]!.p50.toFixed(2)} ms`]);
+  rows.push(['(c) warm manifest HEAD p99', `${latencies[0]!.p99.toFixed(2)} ms`, `${latencies[1]!.p99.toFixed(2)} ms`]);
+
+  const header: [string, string, string] = ['measurement', 'seedbed registry-cache', 'distribution proxy (docker-registry 2.8)'];
+  const widths = [0, 1, 2].map((i) => Math.max(header[i]!.length, ...rows.map((r) => r[i]!.length)));
+  const line = (r: string[]) => `| ${r.map((c, i) => c.padEnd(widths[i]!)).join(' | ')} |`;
+  console.log(`blob: ${BLOB_MIB} MiB, ${HEAD_SAMPLES} HEAD samples, ${new Date().toISOString()}`);
+  console.log(line(header));
+  console.log(`|${widths.map((w) => '-'.repeat(w + 2)).join('|')}|`);
+  for (const row of rows) console.log(line(row));
+}
+
+try {
+  await main();
+} finally {
+  agent.destroy();
+  for (const p of processes.reverse()) await p.stop(3_000);
+  rmSync(work, { recursive: true, force: true });
+}
