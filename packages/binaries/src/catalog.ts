@@ -16,7 +16,8 @@ export type BinaryName =
   | 'kube-scheduler'
   | 'kubectl'
   | 'kwok'
-  | 'kind';
+  | 'kind'
+  | 'envtest-peer';
 
 export interface ToolModule {
   /** Directory under tools/. */
@@ -58,6 +59,8 @@ export const TOOL_MODULES: readonly ToolModule[] = [
     ldflags: (v) => [`-X sigs.k8s.io/kwok/pkg/consts.Version=${v}`],
   },
   { dir: 'kind', module: 'sigs.k8s.io/kind', binaries: { kind: 'sigs.k8s.io/kind' }, ldflags: () => [] },
+  // benchmark peer only: controller-runtime's envtest (etcd + kube-apiserver)
+  { dir: 'envtest-peer', module: 'sigs.k8s.io/controller-runtime', binaries: { 'envtest-peer': '.' }, ldflags: () => [] },
 ];
 
 /** What the local provider runs. */

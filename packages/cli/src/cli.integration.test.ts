@@ -35,7 +35,7 @@ function processesMentioning(path: string): string[] {
 }
 
 describe('seedbed CLI', () => {
-  it.each(['', 'cluster', 'cluster up', 'cluster down', 'cluster status', 'cluster kubeconfig', 'binaries', 'binaries build', 'binaries path'])(
+  it.each(['', 'cluster', 'cluster up', 'cluster down', 'cluster status', 'cluster kubeconfig', 'binaries', 'binaries build', 'binaries path', 'registry-cache', 'registry-cache serve'])(
     'prints help for `seedbed %s --help`',
     (command) => {
       const result = seedbed(...command.split(' ').filter(Boolean), '--help');
@@ -85,7 +85,7 @@ describe('seedbed CLI', () => {
     const up = seedbed('cluster', 'up', '--config', join(repo, 'kind-configs/dual-stack.yaml'), '--name', 'cli-it');
     expect(up.status, up.stderr).toBe(0);
     expect(up.stdout).toContain('ip families    ipv4, ipv6 (primary ipv4)');
-    expect(up.stdout).toMatch(/cli-it-worker\s+True\s+<none>\s+172\.18\.0\.3,fc00:f853:ccd:e793::3\s+10\.0\.\d+\.0\/24,fd00:10:1:\w*::\/64/);
+    expect(up.stdout).toMatch(/cli-it-worker\s+True\s+<none>\s+172\.18\.0\.3,fc00:f853:ccd:e793::3\s+10\.0\.\d+\.0\/24,fd00:10:1:[\w:]*\/64/);
     const kubeconfig = seedbed('cluster', 'kubeconfig', '--name', 'cli-it');
     expect(kubeconfig.stdout.trim()).toBe(join(stateDir, 'clusters', 'cli-it', 'kubeconfig'));
     const status = seedbed('cluster', 'status', '--name', 'cli-it', '-o', 'json');

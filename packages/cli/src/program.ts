@@ -1,5 +1,6 @@
 /** The `seedbed` command tree. */
 import { Command } from 'commander';
+import { registryCacheCommand } from '@seedbed/registry-cache';
 import { binariesCommand } from './commands/binaries-command.ts';
 import { clusterCommand } from './commands/cluster-command.ts';
 
@@ -11,5 +12,6 @@ export function createProgram(): Command {
     .enablePositionalOptions();
   program.addCommand(clusterCommand());
   program.addCommand(binariesCommand());
+  program.addCommand(registryCacheCommand());
   return program;
 }

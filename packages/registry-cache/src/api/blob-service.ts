@@ -19,7 +19,7 @@ import { OciError } from './oci-error.ts';
 import { failureReason } from './upstream-failure.ts';
 import { verifyingRelay } from './verifying-relay.ts';
 
-export const FILE_READ_CHUNK_BYTES = 128 * 1024;
+export const FILE_READ_CHUNK_BYTES = 512 * 1024;
 
 export interface BlobServiceOptions {
   store: BlobStore;

@@ -16,6 +16,9 @@ import { UpstreamError } from '../upstream/upstream-error.ts';
 
 export type FillState = 'starting' | 'filling' | 'done' | 'failed';
 
+/** The newest bytes of a fill stay in memory (shared by every reader) so caught-up readers need no file reads. */
+export const RECENT_CHUNK_BYTES = 4 * 1024 * 1024;
+
 export class BlobFill {
   readonly digest: string;
   readonly upstream: string;
@@ -27,6 +30,9 @@ export class BlobFill {
   written = 0;
   error?: Error;
   finalPath?: string;
+  /** The most recently written chunks (at most RECENT_CHUNK_BYTES), oldest first. */
+  readonly recent: Array<{ offset: number; data: Buffer }> = [];
+  private recentBytes = 0;
   /** Resolves once the upstream answered 200 and the temp file exists; rejects when the fill cannot start. */
   readonly ready: Promise<void>;
   /** Settles when the fill is complete (resolves) or failed (rejects). */
@@ -102,6 +108,7 @@ export class BlobFill {
         if (this.size !== undefined && this.written + chunk.length > this.size) throw new UpstreamError(this.upstream, 'protocol', `sent more than the ${this.size} bytes it announced`);
         hash.update(chunk);
         await sink.write(chunk);
+        this.remember(chunk);
         this.written += chunk.length;
         this.tick();
       }
@@ -115,6 +122,7 @@ export class BlobFill {
       this.finalPath = await store.commit(this.tempPath, this.digest, this.written);
       this.size ??= this.written;
       this.state = 'done';
+      this.recent.length = 0;
       this.finish();
       this.tick();
     } catch (error) {
@@ -130,6 +138,21 @@ export class BlobFill {
     } finally {
       store.release(reserved);
     }
+  }
+
+  private remember(chunk: Buffer): void {
+    this.recent.push({ offset: this.written, data: chunk });
+    this.recentBytes += chunk.length;
+    while (this.recentBytes > RECENT_CHUNK_BYTES && this.recent.length > 1) this.recentBytes -= this.recent.shift()!.data.length;
+  }
+
+  /** The in-memory chunk holding byte `position`, if it is still recent. */
+  recentChunkAt(position: number): { offset: number; data: Buffer } | undefined {
+    for (let i = this.recent.length - 1; i >= 0; i--) {
+      const chunk = this.recent[i]!;
+      if (position >= chunk.offset) return position < chunk.offset + chunk.data.length ? chunk : undefined;
+    }
+    return undefined;
   }
 
   private fail(error: Error): void {

@@ -4,7 +4,8 @@
  * byte reaches a client long before the fill completes. The last byte of
  * the range is held back until the fill is verified, so a client never sees
  * a clean end of a corrupt or truncated body: a failed fill aborts the
- * stream instead.
+ * stream instead. Readers that keep up take the newest chunks from memory
+ * (shared buffers, no copy); readers that fall behind read the file.
  */
 import { open, type FileHandle } from 'node:fs/promises';
 import { Readable } from 'node:stream';
@@ -39,6 +40,15 @@ async function* tail(fill: BlobFill, start: number, end: number | undefined, onB
       // everything on disk, minus the final byte of the range until the fill is verified
       const limit =
         fill.state === 'done' ? Math.min(fill.written, (last ?? Infinity) + 1) : last !== undefined ? Math.min(fill.written, last) : fill.written - 1;
+      const recent = position < limit ? fill.recentChunkAt(position) : undefined;
+      if (recent) {
+        // shared, zero-copy: every caught-up reader sends the same buffer
+        const slice = recent.data.subarray(position - recent.offset, Math.min(recent.data.length, limit - recent.offset));
+        position += slice.length;
+        onBytes?.(slice.length);
+        yield slice;
+        continue;
+      }
       if (position < limit) {
         const length = Math.min(READ_CHUNK_BYTES, limit - position);
         const buffer = Buffer.allocUnsafe(length);

@@ -1,0 +1,131 @@
+#!/usr/bin/env -S npx tsx
+/**
+ * `npm run bench:cluster`: time to ready (binaries cached) and summed RSS of a
+ * local cluster per IP family, side by side with controller-runtime's envtest
+ * (etcd + kube-apiserver only, same binaries) and kind where it can run.
+ * Targets: under 5 s to ready and under 1 GiB RSS on 2 cores.
+ *   BENCH_RUNS=N   runs per row (default 3; the table shows the median)
+ */
+import { readFileSync, readdirSync, mkdtempSync, symlinkSync, rmSync } from 'node:fs';
+import { spawn } from 'node:child_process';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { echo } from 'zx';
+import { resolveBinaries } from '@seedbed/binaries';
+import { KindProvider, LocalProvider, StateStore, loadKindConfig, shippedConfigPath, type ShippedConfig } from '@seedbed/cluster';
+import { consoleProgress } from '@seedbed/core';
+
+const RUNS = Number(process.env.BENCH_RUNS ?? 3);
+const progress = consoleProgress();
+
+const rssKiB = (pid: number, field = 'VmRSS'): number => {
+  try {
+    const line = readFileSync(`/proc/${pid}/status`, 'utf8').split('\n').find((l) => l.startsWith(`${field}:`));
+    return Number(line?.split(/\s+/)[1] ?? 0);
+  } catch {
+    return 0;
+  }
+};
+const childrenOf = (parent: number): number[] =>
+  readdirSync('/proc')
+    .filter((d) => /^\d+$/.test(d))
+    .filter((pid) => {
+      try {
+        return readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ')[1] === String(parent);
+      } catch {
+        return false;
+      }
+    })
+    .map(Number);
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+const mib = (kib: number) => `${(kib / 1024).toFixed(0)} MiB`;
+const secs = (ms: number) => `${(ms / 1000).toFixed(2)} s`;
+
+interface Row {
+  setup: string;
+  family: string;
+  components: string;
+  ready: string;
+  rss: string;
+}
+const rows: Row[] = [];
+
+async function benchLocal(shipped: ShippedConfig): Promise<void> {
+  const root = mkdtempSync(join(tmpdir(), 'seedbed-bench-'));
+  const provider = new LocalProvider(new StateStore(root));
+  const times: number[] = [];
+  const rss: number[] = [];
+  try {
+    for (let i = 0; i < RUNS; i++) {
+      const config = await loadKindConfig(shippedConfigPath(shipped), `bench-${i}`);
+      const started = performance.now();
+      await provider.create(config);
+      times.push(performance.now() - started);
+      const record = new StateStore(root).read(config.name)!;
+      rss.push(record.components.reduce((sum, c) => sum + rssKiB(c.pid), 0));
+      await provider.delete(config.name);
+    }
+  } finally {
+    rmSync(root, { recursive: true, force: true });
+  }
+  rows.push({ setup: 'seedbed local', family: shipped, components: 'etcd, apiserver, KCM, scheduler, kwok + 2 nodes', ready: secs(median(times)), rss: mib(median(rss)) });
+  progress.info(`local ${shipped}: ${times.map((t) => secs(t)).join(', ')}`);
+}
+
+async function benchEnvtest(): Promise<void> {
+  const binaries = await resolveBinaries({ names: ['etcd', 'kube-apiserver', 'kubectl', 'envtest-peer'], progress });
+  const assets = mkdtempSync(join(tmpdir(), 'seedbed-envtest-'));
+  for (const name of ['etcd', 'kube-apiserver', 'kubectl'] as const) symlinkSync(binaries.path(name), join(assets, name));
+  const times: number[] = [];
+  const rss: number[] = [];
+  try {
+    for (let i = 0; i < RUNS; i++) {
+      const child = spawn(binaries.path('envtest-peer'), [], { env: { ...process.env, KUBEBUILDER_ASSETS: assets, ENVTEST_PEER_HOLD: '1s' } });
+      const line = await new Promise<string>((resolve, reject) => {
+        let out = '';
+        let err = '';
+        child.stdout.on('data', (c: Buffer) => {
+          out += c.toString();
+          if (out.includes('\n')) resolve(out.trim());
+        });
+        child.stderr.on('data', (c: Buffer) => (err += c.toString()));
+        child.on('exit', (code) => reject(new Error(`envtest-peer exited ${code}: ${err}`)));
+      });
+      times.push((JSON.parse(line) as { readyMs: number }).readyMs);
+      rss.push(childrenOf(child.pid!).reduce((sum, pid) => sum + rssKiB(pid), 0));
+      await new Promise((r) => child.on('exit', r));
+    }
+  } finally {
+    rmSync(assets, { recursive: true, force: true });
+  }
+  rows.push({ setup: 'envtest (controller-runtime v0.25)', family: 'ipv4', components: 'etcd, apiserver', ready: secs(median(times)), rss: mib(median(rss)) });
+}
+
+async function benchKind(): Promise<void> {
+  const status = await new KindProvider().available();
+  if (!status.ok) {
+    rows.push({ setup: 'kind', family: 'dual-stack', components: '1 node container', ready: `not run: ${status.reason.split('\n')[0]!.slice(0, 60)}`, rss: '-' });
+    return;
+  }
+  const provider = new KindProvider();
+  const config = await loadKindConfig(shippedConfigPath('dual-stack'), 'bench-kind');
+  const started = performance.now();
+  await provider.create(config);
+  const ready = performance.now() - started;
+  await provider.delete('bench-kind');
+  rows.push({ setup: 'kind', family: 'dual-stack', components: 'node containers', ready: secs(ready), rss: 'see docker stats' });
+}
+
+await resolveBinaries({ progress });
+for (const shipped of ['ipv4', 'ipv6', 'dual-stack', 'dual-stack-ipv6-primary'] as const) await benchLocal(shipped);
+await benchEnvtest();
+await benchKind();
+
+const header: Row = { setup: 'setup', family: 'family', components: 'components', ready: `time to ready (median of ${RUNS})`, rss: 'summed RSS' };
+const cols = Object.keys(header) as Array<keyof Row>;
+const width = Object.fromEntries(cols.map((c) => [c, Math.max(...[header, ...rows].map((r) => r[c].length))])) as Record<keyof Row, number>;
+const line = (r: Row) => `| ${cols.map((c) => r[c].padEnd(width[c])).join(' | ')} |`;
+echo(line(header));
+echo(`|${cols.map((c) => '-'.repeat(width[c] + 2)).join('|')}|`);
+for (const r of rows) echo(line(r));
+echo(`\ntargets: seedbed local under 5 s to ready and under 1 GiB summed RSS (2 cores: ${process.env.BENCH_NOTE ?? 'this machine'})`);
