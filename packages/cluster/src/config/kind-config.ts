@@ -8,6 +8,7 @@ import { readFile } from 'node:fs/promises';
 import { parse as parseYaml, parseDocument } from 'yaml';
 import { ValidationError, SeedbedError, type Problem } from '@seedbed/core';
 import { overlaps, parseCidr, type Cidr, type IpFamily } from './cidr.ts';
+import { signingDurationFromPatches } from './signing-duration.ts';
 
 export const KIND_API_VERSION = 'kind.x-k8s.io/v1alpha4';
 export const DEFAULT_CLUSTER_NAME = 'seedbed';
@@ -35,6 +36,8 @@ export interface ClusterNode {
   name: string;
   role: NodeRole;
   labels: Record<string, string>;
+  /** false: registered but never simulated, so it never becomes Ready (fault injection). Default true. */
+  simulated?: boolean;
 }
 
 /** A validated cluster config with defaults applied. */
@@ -48,8 +51,18 @@ export interface ClusterConfig {
   nodeMasks: Partial<Record<IpFamily, number>>;
   nodes: ClusterNode[];
   featureGates: Record<string, boolean>;
+  /** Networks node addresses come from, per family (default: kind's docker network ranges). */
+  nodeNetworks?: Partial<Record<IpFamily, Cidr>>;
   /** networking.apiServerPort when set (kind picks a random port otherwise, and so does seedbed). */
   apiServerPort?: number;
+  /** kube-controller-manager's --cluster-signing-duration (Go duration, ≥ 10m) when a ClusterConfiguration patch sets it. */
+  signingDuration?: string;
+  /**
+   * Per node name, the InternalIP addresses its simulated Node gets instead of
+   * the kind network ones (local provider only; set in code, e.g. by tests that
+   * need addresses bindable on this machine such as 127.0.0.x or ::1).
+   */
+  nodeAddresses?: Record<string, string[]>;
   /** The original document, for providers that pass it on (kind). */
   raw: Record<string, unknown>;
 }
@@ -187,6 +200,7 @@ export function validateKindConfig(doc: unknown, source: string, nameOverride?: 
   }
 
   const nodeMasks = nodeMasksFromPatches(doc.kubeadmConfigPatches, problems);
+  const signingDuration = signingDurationFromPatches(doc.kubeadmConfigPatches, problems);
   const masks: Partial<Record<IpFamily, number>> = {};
   for (const pod of pods) {
     const mask = nodeMasks[pod.family] ?? (pod.family === 'ipv4' ? DEFAULT_NODE_MASK_IPV4 : DEFAULT_NODE_MASK_IPV6);
@@ -239,7 +253,7 @@ export function validateKindConfig(doc: unknown, source: string, nameOverride?: 
   if (problems.length) {
     throw new ValidationError(source, problems, { hint: 'fix the listed fields; the kind-configs/ directory has valid examples' });
   }
-  return { name, ipFamily, families: pods.map((p) => p.family), podSubnets: pods, serviceSubnets: services, nodeMasks: masks, nodes, featureGates, apiServerPort, raw: doc };
+  return { name, ipFamily, families: pods.map((p) => p.family), podSubnets: pods, serviceSubnets: services, nodeMasks: masks, nodes, featureGates, apiServerPort, signingDuration, raw: doc };
 }
 
 function checkFamilies(path: string, list: Cidr[], ipFamily: KindIpFamily, problems: Problem[]): void {

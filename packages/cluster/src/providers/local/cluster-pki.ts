@@ -1,6 +1,7 @@
 /**
  * The throwaway PKI of a local cluster: one CA signing serving and client
- * certificates (kube-controller-manager also signs CSRs with it), plus the
+ * certificates (kube-controller-manager also signs CSRs with it, except
+ * kubelet serving certificates, which get a CA of their own), plus the
  * service-account signing key. SANs cover every address the cluster is
  * reached by: both loopbacks, the in-cluster service names and the first
  * ClusterIP of every service subnet (IPv6 included).
@@ -19,6 +20,8 @@ export interface CertPaths {
 export interface ClusterPki {
   caCert: string;
   caKey: string;
+  /** The dedicated CA kube-controller-manager signs kubernetes.io/kubelet-serving CSRs with. */
+  kubeletServingCa: CertPaths;
   apiserver: CertPaths;
   /** kube-apiserver's client certificate towards kubelets (kwok). */
   apiserverKubeletClient: CertPaths;
@@ -51,6 +54,7 @@ export async function createClusterPki(config: ClusterConfig, dir: string): Prom
     const pair = await ca.issue(request);
     return { cert: await write(`${name}.crt`, pair.certPem, 0o644), key: await write(`${name}.key`, pair.keyPem) };
   };
+  const kubeletServingCa = await CertificateAuthority.create(`seedbed-${config.name}-kubelet-serving-ca`);
   const [apiserver, apiserverKubeletClient, admin, controllerManager, scheduler, kwok, sa] = await Promise.all([
     issue('apiserver', { commonName: 'kube-apiserver', ...apiserverSans(config), usages: ['server'] }),
     issue('apiserver-kubelet-client', { commonName: 'kube-apiserver-kubelet-client', organizations: ['system:masters'], usages: ['client'] }),
@@ -64,6 +68,10 @@ export async function createClusterPki(config: ClusterConfig, dir: string): Prom
   return {
     caCert: await write('ca.crt', ca.certPem, 0o644),
     caKey: await write('ca.key', ca.keyPair.keyPem),
+    kubeletServingCa: {
+      cert: await write('kubelet-serving-ca.crt', kubeletServingCa.certPem, 0o644),
+      key: await write('kubelet-serving-ca.key', kubeletServingCa.keyPair.keyPem),
+    },
     apiserver,
     apiserverKubeletClient,
     admin,

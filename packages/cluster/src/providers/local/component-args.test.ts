@@ -5,7 +5,7 @@ import { apiserverArgs, apiserverUrl, controllerManagerArgs, etcdArgs, type Layo
 
 const ports: Ports = { etcdClient: 2379, etcdPeer: 2380, apiserver: 6443, controllerManager: 10257, scheduler: 10259 };
 const paths = { cert: 'c', key: 'k' };
-const pki = { caCert: 'ca.crt', caKey: 'ca.key', apiserver: paths, apiserverKubeletClient: paths, admin: paths, controllerManager: paths, scheduler: paths, kwok: paths, serviceAccountKey: 'sa.key', serviceAccountPub: 'sa.pub' } as ClusterPki;
+const pki = { caCert: 'ca.crt', caKey: 'ca.key', kubeletServingCa: { cert: 'ks.crt', key: 'ks.key' }, apiserver: paths, apiserverKubeletClient: paths, admin: paths, controllerManager: paths, scheduler: paths, kwok: paths, serviceAccountKey: 'sa.key', serviceAccountPub: 'sa.pub' } as ClusterPki;
 const layout: Layout = { stateDir: '/s', pki, kwokConfig: '/s/kwok.yaml', kubeconfigs: { admin: 'a', controllerManager: 'cm', scheduler: 's', kwok: 'k' } };
 const config = (family: string, pods: string, services: string) =>
   parseKindConfig(`kind: Cluster\napiVersion: kind.x-k8s.io/v1alpha4\nnetworking:\n  ipFamily: ${family}\n  podSubnet: ${pods}\n  serviceSubnet: ${services}\n`, 't');
@@ -37,7 +37,14 @@ describe('component flags per family', () => {
     expect(flag(kcm, 'node-cidr-mask-size-ipv4')).toBe('24');
     expect(flag(kcm, 'node-cidr-mask-size-ipv6')).toBe('64');
     expect(kcm).toContain('--allocate-node-cidrs=true');
-    expect(flag(kcm, 'cluster-signing-cert-file')).toBe('ca.crt');
+    expect(flag(kcm, 'cluster-signing-cert-file')).toBeUndefined();
+    expect(flag(kcm, 'cluster-signing-kubelet-serving-cert-file')).toBe('ks.crt');
+    expect(flag(kcm, 'cluster-signing-kubelet-serving-key-file')).toBe('ks.key');
+    for (const signer of ['kubelet-client', 'kube-apiserver-client', 'legacy-unknown']) {
+      expect(flag(kcm, `cluster-signing-${signer}-cert-file`)).toBe('ca.crt');
+      expect(flag(kcm, `cluster-signing-${signer}-key-file`)).toBe('ca.key');
+    }
+    expect(flag(kcm, 'cluster-signing-duration')).toBeUndefined();
   });
 
   it('IPv4 uses 127.0.0.1 and enables RBAC + Node authorization', () => {

@@ -86,7 +86,7 @@ export function apiserverArgs(config: ClusterConfig, ports: Ports, layout: Layou
       `--client-ca-file=${pki.caCert}`,
       `--kubelet-client-certificate=${pki.apiserverKubeletClient.cert}`,
       `--kubelet-client-key=${pki.apiserverKubeletClient.key}`,
-      `--kubelet-certificate-authority=${pki.caCert}`,
+      `--kubelet-certificate-authority=${pki.kubeletServingCa.cert}`,
       `--service-account-issuer=${SERVICE_ACCOUNT_ISSUER}`,
       `--service-account-key-file=${pki.serviceAccountPub}`,
       `--service-account-signing-key-file=${pki.serviceAccountKey}`,
@@ -119,8 +119,10 @@ export function controllerManagerArgs(config: ClusterConfig, ports: Ports, layou
       '--use-service-account-credentials=false',
       `--service-account-private-key-file=${pki.serviceAccountKey}`,
       `--root-ca-file=${pki.caCert}`,
-      `--cluster-signing-cert-file=${pki.caCert}`,
-      `--cluster-signing-key-file=${pki.caKey}`,
+      // per-signer CAs (kube-controller-manager refuses --cluster-signing-{cert,key}-file next to these):
+      // kubelet serving certificates get their own CA, every other signer the cluster CA
+      ...signerFlags(pki),
+      ...(config.signingDuration ? [`--cluster-signing-duration=${config.signingDuration}`] : []),
       '--allocate-node-cidrs=true',
       `--cluster-cidr=${config.podSubnets.map((s) => s.text).join(',')}`,
       `--service-cluster-ip-range=${config.serviceSubnets.map((s) => s.text).join(',')}`,
@@ -129,6 +131,16 @@ export function controllerManagerArgs(config: ClusterConfig, ports: Ports, layou
       '--v=1',
     ],
   };
+}
+
+/** The kube-controller-manager signers and the CA each signs with. */
+export const CSR_SIGNERS = ['kubelet-serving', 'kubelet-client', 'kube-apiserver-client', 'legacy-unknown'] as const;
+
+function signerFlags(pki: ClusterPki): string[] {
+  return CSR_SIGNERS.flatMap((signer) => {
+    const ca = signer === 'kubelet-serving' ? pki.kubeletServingCa : { cert: pki.caCert, key: pki.caKey };
+    return [`--cluster-signing-${signer}-cert-file=${ca.cert}`, `--cluster-signing-${signer}-key-file=${ca.key}`];
+  });
 }
 
 export function schedulerArgs(config: ClusterConfig, ports: Ports, layout: Layout): ComponentCommand {

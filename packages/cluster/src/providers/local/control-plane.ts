@@ -64,6 +64,10 @@ export interface ControlPlaneOptions {
   onEvent?: (event: FlowEvent) => void;
   signal?: AbortSignal;
   timeoutMs?: number;
+  /** How long to wait for nodes (default NODES_READY_TIMEOUT_MS, or timeoutMs). */
+  nodesTimeoutMs?: number;
+  /** Where the PKI comes from (default: a fresh one in stateDir/pki); lets callers restore it from Secrets. */
+  createPki?: (dir: string) => Promise<ClusterPki>;
 }
 
 export interface ControlPlane {
@@ -72,7 +76,22 @@ export interface ControlPlane {
   ports: Ports;
 }
 
+export interface ControlPlaneTasks {
+  /** The named steps, for a caller's own flow (a shoot adds its own around them). */
+  tasks: Task[];
+  /** The started processes by component name. */
+  processes: ReadonlyMap<string, ManagedProcess>;
+  /** Valid once every task has succeeded. */
+  result: () => ControlPlane;
+}
+
 export async function startControlPlane(options: ControlPlaneOptions): Promise<ControlPlane> {
+  const built = controlPlaneTasks(options);
+  await new Flow(`cluster ${options.config.name}`, built.tasks).run({ signal: options.signal, onEvent: options.onEvent });
+  return built.result();
+}
+
+export function controlPlaneTasks(options: ControlPlaneOptions): ControlPlaneTasks {
   const { config, stateDir, binaries, cleanup, signal } = options;
   const timeoutMs = options.timeoutMs ?? COMPONENT_READY_TIMEOUT_MS;
   const host = primaryHost(config);
@@ -141,7 +160,7 @@ export async function startControlPlane(options: ControlPlaneOptions): Promise<C
         };
       },
     },
-    { name: 'create-pki', run: async () => void (pki = await createClusterPki(config, join(stateDir, 'pki'))) },
+    { name: 'create-pki', run: async () => void (pki = await (options.createPki ?? ((dir) => createClusterPki(config, dir)))(join(stateDir, 'pki'))) },
     {
       name: 'write-kubeconfigs',
       dependencies: ['allocate-ports', 'create-pki'],
@@ -219,7 +238,7 @@ export async function startControlPlane(options: ControlPlaneOptions): Promise<C
         const kwok = processes.get('kwok')!;
         await new Wait({
           what: `${config.nodes.length} nodes to be Ready with ${config.families.join('+')} podCIDRs`,
-          timeoutMs: options.timeoutMs ?? NODES_READY_TIMEOUT_MS,
+          timeoutMs: options.nodesTimeoutMs ?? options.timeoutMs ?? NODES_READY_TIMEOUT_MS,
           intervalMs: 100,
           signal,
           component: { name: 'kwok', logTail: () => [`nodes: ${describeNodes(last)}`, ...kwok.logTail(15)] },
@@ -232,8 +251,7 @@ export async function startControlPlane(options: ControlPlaneOptions): Promise<C
     },
   ];
 
-  await new Flow(`cluster ${config.name}`, tasks).run({ signal, onEvent: options.onEvent });
-  return { server: server(), adminKubeconfig: layout.kubeconfigs.admin, ports };
+  return { tasks, processes, result: () => ({ server: server(), adminKubeconfig: layout.kubeconfigs.admin, ports }) };
 }
 
 export function nodeReady(node: V1Node, families: number): boolean {

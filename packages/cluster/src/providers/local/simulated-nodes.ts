@@ -17,7 +17,7 @@ const NODE_NETWORKS: Record<string, Cidr> = {
 const FIRST_NODE_OFFSET = 2;
 
 export function nodeAddresses(config: ClusterConfig, index: number): string[] {
-  return config.families.map((family) => nthAddress(NODE_NETWORKS[family]!, FIRST_NODE_OFFSET + index));
+  return config.families.map((family) => nthAddress(config.nodeNetworks?.[family] ?? NODE_NETWORKS[family]!, FIRST_NODE_OFFSET + index));
 }
 
 export function simulatedNodes(config: ClusterConfig): V1Node[] {
@@ -27,7 +27,10 @@ export function simulatedNodes(config: ClusterConfig): V1Node[] {
     kind: 'Node',
     metadata: {
       name: node.name,
-      annotations: { [KWOK_NODE_ANNOTATION]: 'fake', 'node.alpha.kubernetes.io/ttl': '0' },
+      annotations: {
+        ...(node.simulated === false ? {} : { [KWOK_NODE_ANNOTATION]: 'fake' }),
+        'node.alpha.kubernetes.io/ttl': '0',
+      },
       labels: {
         'kubernetes.io/hostname': node.name,
         'kubernetes.io/os': 'linux',
@@ -41,7 +44,7 @@ export function simulatedNodes(config: ClusterConfig): V1Node[] {
     spec: node.role === 'control-plane' && hasWorkers ? { taints: [{ key: 'node-role.kubernetes.io/control-plane', effect: 'NoSchedule' }] } : {},
     status: {
       addresses: [
-        ...nodeAddresses(config, index).map((address) => ({ type: 'InternalIP', address })),
+        ...(config.nodeAddresses?.[node.name] ?? nodeAddresses(config, index)).map((address) => ({ type: 'InternalIP', address })),
         { type: 'Hostname', address: node.name },
       ],
     },

@@ -1,0 +1,163 @@
+/**
+ * CustomResourceDefinitions for the Gardener API subset. Schemas type the
+ * fields seedbed uses and preserve every other field, so Gardener's own
+ * example manifests apply unchanged. CEL rules validate what can be checked
+ * on one object (families vs CIDRs, immutability); the admission policy in
+ * shoot-network-policy.ts checks shoots against seeds.
+ */
+import type { KubeObject } from '@seedbed/cluster';
+
+// plain JSON (not the generated client's models, which rename x-kubernetes-* keys)
+type V1JSONSchemaProps = Record<string, unknown> & { properties?: Record<string, V1JSONSchemaProps>; items?: V1JSONSchemaProps };
+type V1CustomResourceDefinition = KubeObject;
+import { GROUP, VERSION } from './types.ts';
+
+const preserve: V1JSONSchemaProps = { type: 'object', 'x-kubernetes-preserve-unknown-fields': true };
+const family = `(f == 'IPv6' ? 6 : 4)`;
+
+const cidrField = (description: string, immutable: boolean): V1JSONSchemaProps => ({
+  type: 'string',
+  description,
+  maxLength: 64,
+  'x-kubernetes-validations': [
+    { rule: 'isCIDR(self)', message: 'must be a CIDR, e.g. 10.3.0.0/16 or fd00:10:3::/56' },
+    { rule: "!isCIDR(self) || cidr(self) == cidr(self).masked()", message: 'must not have host bits set' },
+    ...(immutable ? [{ rule: 'self == oldSelf', message: 'field is immutable' }] : []),
+  ],
+});
+
+const ipFamilies: V1JSONSchemaProps = {
+  type: 'array',
+  maxItems: 2,
+  items: { type: 'string', enum: ['IPv4', 'IPv6'] },
+  'x-kubernetes-list-type': 'atomic',
+  'x-kubernetes-validations': [
+    { rule: 'self.size() < 2 || self[0] != self[1]', message: 'must not repeat a family' },
+    {
+      rule: 'self.size() >= oldSelf.size() && oldSelf.all(f, f in self) && (oldSelf.size() == 0 || self[0] == oldSelf[0])',
+      message: 'can only be extended (IPv4 → IPv4, IPv6 or IPv6 → IPv6, IPv4); the primary family is immutable',
+    },
+  ],
+};
+
+/** Each network set must be of a family listed in ipFamilies (IPv4 when unset). */
+const familyRule = (field: string) => ({
+  rule: `!has(self.${field}) || !isCIDR(self.${field}) || (has(self.ipFamilies) ? self.ipFamilies : ['IPv4']).exists(f, ${family} == cidr(self.${field}).ip().family())`,
+  messageExpression: `'spec.networking.${field} ' + self.${field} + ' is not of a family in ipFamilies ' + (has(self.ipFamilies) ? self.ipFamilies.join(', ') : 'IPv4 (the default)')`,
+  fieldPath: `.${field}`,
+  reason: 'FieldValueInvalid',
+});
+
+const shootSchema: V1JSONSchemaProps = {
+  type: 'object',
+  required: ['spec'],
+  properties: {
+    apiVersion: { type: 'string' },
+    kind: { type: 'string' },
+    metadata: { type: 'object' },
+    spec: {
+      type: 'object',
+      'x-kubernetes-preserve-unknown-fields': true,
+      required: ['provider'],
+      properties: {
+        seedName: { type: 'string', 'x-kubernetes-validations': [{ rule: 'self == oldSelf', message: 'field is immutable once the shoot is scheduled' }] },
+        cloudProfileName: { type: 'string' },
+        cloudProfile: { ...preserve, properties: { name: { type: 'string' } } },
+        region: { type: 'string' },
+        networking: {
+          type: 'object',
+          'x-kubernetes-preserve-unknown-fields': true,
+          properties: {
+            type: { type: 'string' },
+            ipFamilies,
+            pods: cidrField('pod network of the shoot', true),
+            services: cidrField('service network of the shoot', true),
+            nodes: cidrField('node network of the shoot', true),
+          },
+          'x-kubernetes-validations': [familyRule('pods'), familyRule('services'), familyRule('nodes')],
+        },
+        provider: {
+          type: 'object',
+          'x-kubernetes-preserve-unknown-fields': true,
+          required: ['type'],
+          properties: {
+            type: { type: 'string' },
+            workers: {
+              type: 'array',
+              maxItems: 20,
+              items: {
+                type: 'object',
+                'x-kubernetes-preserve-unknown-fields': true,
+                required: ['name'],
+                properties: { name: { type: 'string', maxLength: 15 }, minimum: { type: 'integer', minimum: 0, maximum: 100 }, maximum: { type: 'integer', minimum: 0, maximum: 100 } },
+                'x-kubernetes-validations': [{ rule: '!has(self.minimum) || !has(self.maximum) || self.minimum <= self.maximum', message: 'minimum must not exceed maximum', fieldPath: '.minimum' }],
+              },
+            },
+          },
+        },
+      },
+    },
+    status: preserve,
+  },
+};
+
+const seedSchema: V1JSONSchemaProps = {
+  type: 'object',
+  required: ['spec'],
+  properties: {
+    apiVersion: { type: 'string' },
+    kind: { type: 'string' },
+    metadata: { type: 'object' },
+    spec: {
+      type: 'object',
+      'x-kubernetes-preserve-unknown-fields': true,
+      required: ['networks'],
+      properties: {
+        networks: {
+          type: 'object',
+          'x-kubernetes-preserve-unknown-fields': true,
+          required: ['pods', 'services'],
+          properties: {
+            ipFamilies,
+            nodes: cidrField('node network of the seed', true),
+            pods: cidrField('pod network of the seed', true),
+            services: cidrField('service network of the seed', true),
+            shootDefaults: { ...preserve, properties: { pods: cidrField('default shoot pod network', false), services: cidrField('default shoot service network', false) } },
+          },
+        },
+      },
+    },
+    status: preserve,
+  },
+};
+
+const column = (name: string, jsonPath: string, type = 'string') => ({ name, jsonPath, type });
+
+function crd(kind: string, plural: string, scope: 'Namespaced' | 'Cluster', schema: V1JSONSchemaProps, shortNames: string[], columns: ReturnType<typeof column>[] = []): V1CustomResourceDefinition {
+  return {
+    apiVersion: 'apiextensions.k8s.io/v1',
+    kind: 'CustomResourceDefinition',
+    metadata: { name: `${plural}.${GROUP}`, labels: { 'app.kubernetes.io/managed-by': 'seedbed' } },
+    spec: {
+      group: GROUP,
+      names: { kind, plural, singular: kind.toLowerCase(), listKind: `${kind}List`, shortNames },
+      scope,
+      versions: [{ name: VERSION, served: true, storage: true, schema: { openAPIV3Schema: schema }, subresources: { status: {} }, additionalPrinterColumns: columns }],
+    },
+  };
+}
+
+export function gardenerCrds(): V1CustomResourceDefinition[] {
+  return [
+    crd('Shoot', 'shoots', 'Namespaced', shootSchema, [], [
+      column('Seed', '.spec.seedName'),
+      column('Operation', '.status.lastOperation.state'),
+      column('Progress', '.status.lastOperation.progress', 'integer'),
+      column('Status', `.metadata.labels.shoot\\.gardener\\.cloud/status`),
+      column('Families', '.spec.networking.ipFamilies'),
+    ]),
+    crd('Seed', 'seeds', 'Cluster', seedSchema, [], [column('Pods', '.spec.networks.pods'), column('Services', '.spec.networks.services')]),
+    crd('Project', 'projects', 'Cluster', { type: 'object', properties: { spec: { ...preserve, properties: { namespace: { type: 'string' } } }, status: preserve } }, []),
+    crd('CloudProfile', 'cloudprofiles', 'Cluster', { type: 'object', properties: { spec: preserve, status: preserve } }, ['cprofile', 'cpfl']),
+  ];
+}
