@@ -13,12 +13,12 @@ export { parseCidr, containsIp, canonicalIp, overlaps, type Cidr, type IpFamily 
 export type { ClusterProvider, ClusterInfo, CreateOptions, Availability, ProviderName } from './providers/provider.ts';
 export { LocalProvider } from './providers/local/local-provider.ts';
 export { StateStore, stateRoot, STATE_DIR_ENV } from './state/state-store.ts';
-export { loadKubeConfig, callApi } from './kube/kube-client.ts';
+export { loadKubeConfig, callApi, isStatus as isStatusCode } from './kube/kube-client.ts';
 export { KindProvider, KIND_IMAGE_ENV } from './providers/kind/kind-provider.ts';
 export { ExistingProvider } from './providers/existing/existing-provider.ts';
 export { selectProvider, createProvider, parseProviderName, PROVIDER_NAMES, PROVIDER_ENV, DETECTION_ORDER } from './providers/detect.ts';
 export { startControlPlane, controlPlaneTasks, nodeReady, type ControlPlane, type ControlPlaneOptions, type ControlPlaneTasks } from './providers/local/control-plane.ts';
-export { createClusterPki, type ClusterPki, type CertPaths } from './providers/local/cluster-pki.ts';
+export { createClusterPki, pkiPaths, type ClusterPki, type CertPaths } from './providers/local/cluster-pki.ts';
 export { renderKubeconfig } from './providers/local/kubeconfig.ts';
 export { processStartTicks, componentAlive, type ComponentRecord } from './state/state-store.ts';
 export { nthAddress, formatIp, parseIp } from './config/cidr.ts';

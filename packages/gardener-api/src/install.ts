@@ -2,6 +2,7 @@
 import { KubeRaw, loadKubeConfig, type ClusterConfig, type KubeObject } from '@seedbed/cluster';
 import { Wait } from '@seedbed/core';
 import { gardenerCrds } from './crds.ts';
+import { GROUP, VERSION } from './types.ts';
 import { cloudProfile, projectObjects, seedFor } from './local-landscape.ts';
 import { shootNetworkPolicy } from './shoot-network-policy.ts';
 
@@ -20,6 +21,11 @@ export async function installGardenerApi(kubeconfigPath: string): Promise<void> 
       crds.map((crd) => raw.get<CrdStatus>(`/apis/apiextensions.k8s.io/v1/customresourcedefinitions/${crd.metadata.name}`)),
     );
     return states.every((s) => s.status?.conditions?.some((c) => c.type === 'Established' && c.status === 'True'));
+  });
+  // Established is not enough: list until the API server's storage for each resource answers
+  await new Wait({ what: 'the Gardener resources to be served', timeoutMs: CRD_ESTABLISHED_TIMEOUT_MS, intervalMs: 100 }).until(async () => {
+    await Promise.all(crds.map((crd) => raw.get(`/apis/${GROUP}/${VERSION}/${(crd.spec as { names: { plural: string } }).names.plural}?limit=1`)));
+    return true;
   });
   for (const object of shootNetworkPolicy()) await raw.apply(object);
 }

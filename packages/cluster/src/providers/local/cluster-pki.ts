@@ -43,6 +43,24 @@ export function apiserverSans(config: ClusterConfig): { dnsNames: string[]; ipAd
   };
 }
 
+/** Where createClusterPki puts each file in `dir` (so a PKI restored from elsewhere is found the same way). */
+export function pkiPaths(dir: string): ClusterPki {
+  const pair = (name: string): CertPaths => ({ cert: join(dir, `${name}.crt`), key: join(dir, `${name}.key`) });
+  return {
+    caCert: join(dir, 'ca.crt'),
+    caKey: join(dir, 'ca.key'),
+    kubeletServingCa: pair('kubelet-serving-ca'),
+    apiserver: pair('apiserver'),
+    apiserverKubeletClient: pair('apiserver-kubelet-client'),
+    admin: pair('admin'),
+    controllerManager: pair('controller-manager'),
+    scheduler: pair('scheduler'),
+    kwok: pair('kwok'),
+    serviceAccountKey: join(dir, 'sa.key'),
+    serviceAccountPub: join(dir, 'sa.pub'),
+  };
+}
+
 export async function createClusterPki(config: ClusterConfig, dir: string): Promise<ClusterPki> {
   const ca = await CertificateAuthority.create(`seedbed-${config.name}-ca`);
   const write = async (name: string, content: string, mode = 0o600) => {

@@ -30,7 +30,7 @@ import {
 } from '@seedbed/core';
 import type { ResolvedBinaries } from '@seedbed/binaries';
 import type { ClusterConfig } from '../../config/kind-config.ts';
-import { callApi, loadKubeConfig } from '../../kube/kube-client.ts';
+import { callApi, isStatus, loadKubeConfig } from '../../kube/kube-client.ts';
 import { processStartTicks, type ComponentRecord } from '../../state/state-store.ts';
 import { createClusterPki, type ClusterPki } from './cluster-pki.ts';
 import {
@@ -225,7 +225,10 @@ export function controlPlaneTasks(options: ControlPlaneOptions): ControlPlaneTas
       run: async () => {
         const api = loadKubeConfig(layout.kubeconfigs.admin).makeApiClient(CoreV1Api);
         for (const node of simulatedNodes(config)) {
-          await callApi(`create node ${node.metadata?.name}`, () => api.createNode({ body: node }));
+          // idempotent: a re-run against existing etcd data finds its nodes registered already
+          await callApi(`create node ${node.metadata?.name}`, () => api.createNode({ body: node })).catch((error: unknown) => {
+            if (!isStatus(error, 409)) throw error;
+          });
         }
       },
     },

@@ -1,0 +1,82 @@
+/**
+ * Where a shoot's control plane runs on this machine: a runtime directory
+ * (<gardenlet state>/shoots/<technicalID>) with its logs, certificate files,
+ * etcd data and components.json — the processes started, so a restarted
+ * gardenlet adopts them instead of starting them again.
+ */
+import { readFileSync } from 'node:fs';
+import { mkdir, rename, rm, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { componentAlive, type ComponentRecord } from '@seedbed/cluster';
+import { killGroup } from '@seedbed/core';
+
+export const STOP_GRACE_MS = 3_000;
+
+export interface RuntimeRecord {
+  technicalId: string;
+  server?: string;
+  adminKubeconfig?: string;
+  components: ComponentRecord[];
+}
+
+export class ShootRuntimeStore {
+  readonly root: string;
+  private writes = new Map<string, Promise<void>>();
+
+  constructor(stateDir: string) {
+    this.root = join(stateDir, 'shoots');
+  }
+
+  dir(technicalId: string): string {
+    return join(this.root, technicalId);
+  }
+
+  async prepare(technicalId: string): Promise<string> {
+    const dir = this.dir(technicalId);
+    await mkdir(join(dir, 'logs'), { recursive: true });
+    return dir;
+  }
+
+  read(technicalId: string): RuntimeRecord | undefined {
+    try {
+      return JSON.parse(readFileSync(join(this.dir(technicalId), 'components.json'), 'utf8')) as RuntimeRecord;
+    } catch {
+      return undefined;
+    }
+  }
+
+  write(record: RuntimeRecord): Promise<void> {
+    const file = join(this.dir(record.technicalId), 'components.json');
+    const content = JSON.stringify(record, null, 2);
+    const next = (this.writes.get(record.technicalId) ?? Promise.resolve()).then(async () => {
+      await writeFile(`${file}.tmp`, content);
+      await rename(`${file}.tmp`, file);
+    });
+    this.writes.set(record.technicalId, next.catch(() => {}));
+    return next;
+  }
+
+  /** Whether every recorded component is still the process that was started. */
+  allAlive(record: RuntimeRecord | undefined): record is RuntimeRecord & { server: string; adminKubeconfig: string } {
+    return !!record?.server && !!record.adminKubeconfig && record.components.length > 0 && record.components.every(componentAlive);
+  }
+
+  /** Stops every recorded process (SIGTERM, SIGKILL after the grace period). */
+  async stop(technicalId: string): Promise<void> {
+    const record = this.read(technicalId);
+    await Promise.all(
+      (record?.components ?? []).map(async (c) => {
+        if (!componentAlive(c)) return;
+        killGroup(c.pid, 'SIGTERM');
+        const deadline = Date.now() + STOP_GRACE_MS;
+        while (componentAlive(c) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 25));
+        if (componentAlive(c)) killGroup(c.pid, 'SIGKILL');
+        while (componentAlive(c)) await new Promise((r) => setTimeout(r, 25));
+      }),
+    );
+  }
+
+  async remove(technicalId: string): Promise<void> {
+    await rm(this.dir(technicalId), { recursive: true, force: true });
+  }
+}

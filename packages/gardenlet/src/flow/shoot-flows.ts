@@ -1,0 +1,135 @@
+/**
+ * The flows a gardenlet runs for a shoot, as graphs of named tasks (gardener's
+ * pkg/utils/flow): the control-plane steps of the local launcher, wrapped with
+ * the seed namespace, the shoot's system components and its kubeconfig Secret.
+ *
+ *   deploy-namespace → allocate-ports, create-pki → … → start-kube-apiserver ─┬─ deploy-coredns ─┐
+ *                                                                            ├─ register-nodes → wait-nodes-ready ─┴─ wait-system-components
+ *                                                                            └─ store-kubeconfig
+ */
+import { join } from 'node:path';
+import { AppsV1Api } from '@kubernetes/client-node';
+import { CleanupStack, Flow, PermanentError, Wait, type Task } from '@seedbed/core';
+import type { ResolvedBinaries } from '@seedbed/binaries';
+import { KubeRaw, controlPlaneTasks, loadKubeConfig, type ClusterConfig, type ControlPlaneTasks } from '@seedbed/cluster';
+import type { Shoot } from '@seedbed/gardener-api';
+import { corednsObjects } from '../control-plane/coredns.ts';
+import { embeddedKubeconfig } from '../control-plane/embedded-kubeconfig.ts';
+import { KUBECONFIG_SECRET, persistentPki, writeSecret } from '../control-plane/shoot-secrets.ts';
+import type { RuntimeRecord, ShootRuntimeStore } from '../control-plane/shoot-runtime.ts';
+
+export const SYSTEM_COMPONENTS_TIMEOUT_MS = 60_000;
+
+export interface ShootFlowOptions {
+  shoot: Shoot;
+  config: ClusterConfig;
+  technicalId: string;
+  seedRaw: KubeRaw;
+  binaries: ResolvedBinaries;
+  runtime: ShootRuntimeStore;
+  cleanup: CleanupStack;
+  componentTimeoutMs?: number;
+  nodesTimeoutMs?: number;
+}
+
+export interface ShootFlow {
+  flow: Flow;
+  controlPlane: ControlPlaneTasks;
+}
+
+export async function createShootFlow(options: ShootFlowOptions): Promise<ShootFlow> {
+  const { shoot, config, technicalId, seedRaw, runtime } = options;
+  const dir = await runtime.prepare(technicalId);
+  const record: RuntimeRecord = { technicalId, components: [] };
+  await runtime.write(record);
+  const cp = controlPlaneTasks({
+    config,
+    stateDir: dir,
+    binaries: options.binaries,
+    cleanup: options.cleanup,
+    timeoutMs: options.componentTimeoutMs,
+    nodesTimeoutMs: options.nodesTimeoutMs,
+    createPki: persistentPki(seedRaw, technicalId, config),
+    onComponent: async (component) => {
+      record.components.push(component);
+      await runtime.write(record);
+    },
+  });
+  const shootKubeconfig = () => loadKubeConfig(cp.result().adminKubeconfig);
+  const adminFiles = () => {
+    const pki = join(dir, 'pki');
+    return { ca: join(pki, 'ca.crt'), cert: join(pki, 'admin.crt'), key: join(pki, 'admin.key') };
+  };
+  const tasks: Task[] = [
+    {
+      name: 'deploy-namespace',
+      run: async () => {
+        await seedRaw.apply({
+          apiVersion: 'v1',
+          kind: 'Namespace',
+          metadata: { name: technicalId, labels: { 'gardener.cloud/role': 'shoot', 'shoot.gardener.cloud/name': shoot.metadata.name } },
+        });
+      },
+    },
+    // the launcher's steps; the PKI needs the namespace for its Secret
+    ...cp.tasks.map((t) => (t.name === 'create-pki' || t.name === 'allocate-ports' ? { ...t, dependencies: [...(t.dependencies ?? []), 'deploy-namespace'] } : t)),
+    {
+      name: 'store-kubeconfig',
+      dependencies: ['start-kube-apiserver'],
+      run: async () => {
+        const { server, adminKubeconfig } = cp.result();
+        record.server = server;
+        record.adminKubeconfig = adminKubeconfig;
+        await runtime.write(record);
+        const kubeconfig = await embeddedKubeconfig(shoot.metadata.name, server, adminFiles());
+        await writeSecret(seedRaw, technicalId, KUBECONFIG_SECRET, { kubeconfig });
+        // Gardener hands the shoot's admin kubeconfig to the project as <shoot>.kubeconfig
+        await writeSecret(seedRaw, shoot.metadata.namespace!, `${shoot.metadata.name}.kubeconfig`, { kubeconfig }, { 'shoot.gardener.cloud/name': shoot.metadata.name });
+      },
+    },
+    {
+      name: 'deploy-coredns',
+      dependencies: ['start-kube-apiserver'],
+      run: async () => {
+        const raw = new KubeRaw(shootKubeconfig());
+        for (const object of corednsObjects(config)) await raw.apply(object);
+      },
+    },
+    {
+      name: 'wait-system-components',
+      dependencies: ['deploy-coredns', 'wait-nodes-ready'],
+      run: async ({ signal }) => {
+        const apps = shootKubeconfig().makeApiClient(AppsV1Api);
+        await new Wait({ what: 'CoreDNS to be available in the shoot', timeoutMs: SYSTEM_COMPONENTS_TIMEOUT_MS, intervalMs: 100, signal }).until(async () => {
+          const d = await apps.readNamespacedDeployment({ name: 'coredns', namespace: 'kube-system' });
+          return (d.status?.availableReplicas ?? 0) >= (d.spec?.replicas ?? 1);
+        });
+      },
+    },
+  ];
+  return { flow: new Flow(`shoot ${shoot.metadata.namespace}/${shoot.metadata.name}`, tasks), controlPlane: cp };
+}
+
+export function deleteShootFlow(shoot: Shoot, technicalId: string, seedRaw: KubeRaw, runtime: ShootRuntimeStore): Flow {
+  return new Flow(`delete shoot ${shoot.metadata.namespace}/${shoot.metadata.name}`, [
+    { name: 'stop-control-plane', run: () => runtime.stop(technicalId) },
+    {
+      name: 'delete-namespace',
+      dependencies: ['stop-control-plane'],
+      run: async () => {
+        await seedRaw.delete(`/api/v1/namespaces/${technicalId}`).catch((error: unknown) => {
+          if (!(error instanceof Error && /HTTP 404/.test(error.message))) throw error;
+        });
+        await seedRaw.delete(`/api/v1/namespaces/${shoot.metadata.namespace}/secrets/${shoot.metadata.name}.kubeconfig`).catch(() => {});
+      },
+    },
+    {
+      name: 'remove-runtime',
+      dependencies: ['stop-control-plane'],
+      run: async () => {
+        if (runtime.allAlive(runtime.read(technicalId))) throw new PermanentError('STOP_FAILED', `control plane of ${technicalId} is still running`);
+        await runtime.remove(technicalId);
+      },
+    },
+  ]);
+}

@@ -1,0 +1,265 @@
+/**
+ * gardenlet (lite): one per Seed. Watches the Shoots scheduled to its seed and
+ * reconciles each with a flow (create/reconcile/delete), reporting
+ * status.lastOperation with progress = 100·succeeded/all tasks (rounded down),
+ * lastErrors naming the failing task, retries with backoff, a finalizer for
+ * deletion, and — once a shoot is up — its health by watches.
+ */
+import { CustomObjectsApi, makeInformer, type KubeConfig, type KubernetesListObject, type KubernetesObject } from '@kubernetes/client-node';
+import { LOCAL_CLUSTER_BINARIES, resolveBinaries, type ResolvedBinaries } from '@seedbed/binaries';
+import { KubeRaw, loadKubeConfig, type ComponentRecord } from '@seedbed/cluster';
+import { CleanupStack, FlowError, createLogger, describeError, type Clock, type FlowEvent, systemClock } from '@seedbed/core';
+import { GROUP, SHOOT_FINALIZER, VERSION, type Condition, type LastOperationType, type Seed, type Shoot } from '@seedbed/gardener-api';
+import { shootClusterConfig, shootTechnicalId } from './control-plane/shoot-cluster-config.ts';
+import { ShootRuntimeStore } from './control-plane/shoot-runtime.ts';
+import { createShootFlow, deleteShootFlow } from './flow/shoot-flows.ts';
+import { ShootStatusWriter, shootPath } from './flow/status-writer.ts';
+import { computeConditions } from './health/shoot-conditions.ts';
+import { ShootHealthMonitor, type ProcessHandle } from './health/shoot-health-monitor.ts';
+import { WorkQueue } from './work-queue.ts';
+import { restartOnError } from './restart-on-error.ts';
+
+export const DEFAULT_GARDENLET_VERSION = 'v1.0.0-seedbed';
+export const DEFAULT_RETRIES = 2;
+export const DEFAULT_RETRY_BASE_MS = 1_000;
+export const DEFAULT_CONCURRENCY = 3;
+
+export interface GardenletOptions {
+  seedName: string;
+  /** Kubeconfig of the garden/seed cluster. */
+  kubeconfigPath: string;
+  /** Where shoot control planes keep their files. */
+  stateDir: string;
+  version?: string;
+  binaries?: ResolvedBinaries;
+  concurrency?: number;
+  /** Re-runs of a failed flow before the operation is Failed. */
+  retries?: number;
+  retryBaseMs?: number;
+  nodesTimeoutMs?: number;
+  componentTimeoutMs?: number;
+  clock?: Clock;
+  /** Observes every flow event of every shoot (progress bars, benchmarks). */
+  onFlowEvent?: (shoot: string, event: FlowEvent) => void;
+}
+
+interface ShootState {
+  attempts: number;
+  monitor?: ShootHealthMonitor;
+  conditions: Condition[];
+}
+
+export class Gardenlet {
+  readonly options: GardenletOptions;
+  private readonly kc: KubeConfig;
+  private readonly raw: KubeRaw;
+  private readonly writer: ShootStatusWriter;
+  private readonly runtime: ShootRuntimeStore;
+  private readonly queue: WorkQueue;
+  private readonly states = new Map<string, ShootState>();
+  private readonly log = createLogger('gardenlet');
+  private readonly clock: Clock;
+  private informer?: ReturnType<typeof makeInformer<KubernetesObject>>;
+  private binaries?: ResolvedBinaries;
+  private stopped = false;
+
+  constructor(options: GardenletOptions) {
+    this.options = options;
+    this.kc = loadKubeConfig(options.kubeconfigPath);
+    this.raw = new KubeRaw(this.kc);
+    this.writer = new ShootStatusWriter(this.raw, options.version ?? DEFAULT_GARDENLET_VERSION);
+    this.runtime = new ShootRuntimeStore(options.stateDir);
+    this.clock = options.clock ?? systemClock;
+    this.queue = new WorkQueue((key) => this.reconcile(key), options.concurrency ?? DEFAULT_CONCURRENCY, this.clock);
+    this.binaries = options.binaries;
+  }
+
+  get version(): string {
+    return this.options.version ?? DEFAULT_GARDENLET_VERSION;
+  }
+
+  async start(): Promise<void> {
+    this.binaries ??= await resolveBinaries({ names: LOCAL_CLUSTER_BINARIES });
+    const custom = this.kc.makeApiClient(CustomObjectsApi);
+    const path = `/apis/${GROUP}/${VERSION}/shoots`;
+    const list = () => custom.listClusterCustomObject({ group: GROUP, version: VERSION, plural: 'shoots' }) as Promise<KubernetesListObject<KubernetesObject>>;
+    this.informer = makeInformer(this.kc, path, list);
+    const enqueue = (object: KubernetesObject) => {
+      const shoot = object as unknown as Shoot;
+      if (shoot.spec.seedName === this.options.seedName) this.queue.add(`${shoot.metadata.namespace}/${shoot.metadata.name}`);
+    };
+    this.informer.on('add', enqueue);
+    this.informer.on('update', enqueue);
+    this.informer.on('delete', (shoot) => void this.forget(`${shoot.metadata?.namespace}/${shoot.metadata?.name}`));
+    restartOnError(this.informer, () => this.stopped, (error) => this.log.debug('shoot watch failed: %s', describeError(error)));
+    await this.informer.start();
+  }
+
+  /** Stops watching; shoot control planes keep running (a restarted gardenlet adopts them). */
+  async stop(): Promise<void> {
+    this.stopped = true;
+    this.queue.stop();
+    await this.informer?.stop();
+    await Promise.all([...this.states.values()].map((s) => s.monitor?.stop()));
+    this.states.clear();
+  }
+
+  /** Stops every shoot control plane this gardenlet's state dir knows (teardown without deleting Shoots). */
+  async stopAllControlPlanes(ids: string[]): Promise<void> {
+    await Promise.all(ids.map(async (id) => {
+      await this.runtime.stop(id);
+      await this.runtime.remove(id);
+    }));
+  }
+
+  idle(): Promise<void> {
+    return this.queue.idle();
+  }
+
+  private async forget(key: string): Promise<void> {
+    await this.states.get(key)?.monitor?.stop();
+    this.states.delete(key);
+  }
+
+  private async get(key: string): Promise<Shoot | undefined> {
+    const [namespace, name] = key.split('/') as [string, string];
+    try {
+      return await this.raw.get<Shoot>(shootPath(namespace, name));
+    } catch (error) {
+      if (error instanceof Error && /HTTP 404/.test(error.message)) return undefined;
+      throw error;
+    }
+  }
+
+  private async reconcile(key: string): Promise<void> {
+    const shoot = await this.get(key);
+    if (!shoot || shoot.spec.seedName !== this.options.seedName) return this.forget(key);
+    const state = this.states.get(key) ?? { attempts: 0, conditions: shoot.status?.conditions ?? [] };
+    this.states.set(key, state);
+    if (shoot.metadata.deletionTimestamp) return this.reconcileDelete(key, shoot, state);
+    if (!shoot.metadata.finalizers?.includes(SHOOT_FINALIZER)) {
+      await this.raw.patch(shootPath(shoot.metadata.namespace!, shoot.metadata.name), {
+        metadata: { finalizers: [...(shoot.metadata.finalizers ?? []), SHOOT_FINALIZER], resourceVersion: shoot.metadata.resourceVersion },
+      });
+      return; // the update event brings us back
+    }
+    const id = shootTechnicalId(shoot);
+    const op = shoot.status?.lastOperation;
+    const upToDate = op?.state === 'Succeeded' && shoot.status?.observedGeneration === shoot.metadata.generation;
+    if (upToDate && this.runtime.allAlive(this.runtime.read(id))) {
+      // nothing to do but watch: a restarted gardenlet adopts the running control plane
+      if (!state.monitor) this.watchHealth(key, shoot, id);
+      return;
+    }
+    if (op?.state === 'Failed' && shoot.status?.observedGeneration === shoot.metadata.generation) return;
+    await this.reconcileCreate(key, shoot, state, id);
+  }
+
+  private async reconcileCreate(key: string, shoot: Shoot, state: ShootState, id: string): Promise<void> {
+    const type: LastOperationType = shoot.status?.lastOperation?.type === 'Create' && shoot.status.lastOperation.state !== 'Succeeded' ? 'Create' : shoot.status?.lastOperation ? 'Reconcile' : 'Create';
+    await state.monitor?.stop();
+    state.monitor = undefined;
+    // whatever a failed or interrupted earlier run left is stopped; certificates come back from the Secret
+    await this.runtime.stop(id);
+    const seed = await this.raw.get<Seed>(`/apis/${GROUP}/${VERSION}/seeds/${this.options.seedName}`);
+    let percent = 0;
+    let current = shoot;
+    const write = (state_: 'Processing' | 'Succeeded' | 'Error' | 'Failed', description: string, extra: Record<string, unknown> = {}) =>
+      this.writer.operation(current, type, state_, percent, description, extra).then((s) => void (s && (current = s)));
+    await write('Processing', `${type === 'Create' ? 'Creating' : 'Reconciling'} the shoot`, { technicalID: id, seedName: this.options.seedName, gardener: this.writer.gardener() });
+    const cleanup = new CleanupStack();
+    try {
+      const config = shootClusterConfig(shoot, seed);
+      const { flow, controlPlane } = await createShootFlow({
+        shoot, config, technicalId: id, seedRaw: this.raw, binaries: this.binaries!, runtime: this.runtime, cleanup,
+        componentTimeoutMs: this.options.componentTimeoutMs, nodesTimeoutMs: this.options.nodesTimeoutMs,
+      });
+      let writes = Promise.resolve();
+      await flow.run({
+        clock: this.clock,
+        onEvent: (event) => {
+          this.options.onFlowEvent?.(key, event);
+          if (event.type === 'progress') {
+            percent = event.percent;
+            writes = writes.then(() => write('Processing', `${type === 'Create' ? 'Creating' : 'Reconciling'} the shoot: ${event.succeeded}/${event.total} tasks done`)).catch(() => {});
+          }
+        },
+      });
+      await writes;
+      percent = 100;
+      await write('Succeeded', `Shoot cluster has been successfully ${type === 'Create' ? 'created' : 'reconciled'}.`, { observedGeneration: shoot.metadata.generation });
+      await this.writer.errors(current, []);
+      state.attempts = 0;
+      const handles = new Map<string, ProcessHandle>([...controlPlane.processes].map(([name, process]) => [name, { kind: 'started', process }]));
+      this.watchHealth(key, current, id, handles);
+    } catch (error) {
+      state.attempts++;
+      const failures = error instanceof FlowError ? error.failures : [{ task: 'prepare', error }];
+      if (error instanceof FlowError) percent = error.percent;
+      const final = state.attempts > (this.options.retries ?? DEFAULT_RETRIES);
+      const description = failures.map((f) => `task "${f.task}" failed: ${describeError(f.error).split('\n')[0]}`).join('; ');
+      this.log.debug('%s: %s (attempt %d)', key, description, state.attempts);
+      await write(final ? 'Failed' : 'Error', description, final ? { observedGeneration: shoot.metadata.generation } : {});
+      await this.writer.errors(current, failures.map((f) => ({ description: describeError(f.error), taskID: f.task, lastUpdateTime: new Date().toISOString() })));
+      await this.writer.label(current, 'unhealthy');
+      if (!final) this.queue.addAfter(key, (this.options.retryBaseMs ?? DEFAULT_RETRY_BASE_MS) * 2 ** (state.attempts - 1));
+    }
+  }
+
+  private async reconcileDelete(key: string, shoot: Shoot, state: ShootState): Promise<void> {
+    if (!shoot.metadata.finalizers?.includes(SHOOT_FINALIZER)) return;
+    await state.monitor?.stop();
+    state.monitor = undefined;
+    const id = shootTechnicalId(shoot);
+    let percent = 0;
+    let current = shoot;
+    await this.writer.operation(current, 'Delete', 'Processing', 0, 'Deleting the shoot').then((s) => void (s && (current = s)));
+    try {
+      await deleteShootFlow(shoot, id, this.raw, this.runtime).run({
+        onEvent: (event) => {
+          if (event.type === 'progress') percent = event.percent;
+        },
+      });
+      await this.raw.patch(shootPath(shoot.metadata.namespace!, shoot.metadata.name), {
+        metadata: { finalizers: (shoot.metadata.finalizers ?? []).filter((f) => f !== SHOOT_FINALIZER) },
+      });
+      this.states.delete(key);
+    } catch (error) {
+      state.attempts++;
+      await this.writer.operation(current, 'Delete', 'Error', error instanceof FlowError ? error.percent : percent, describeError(error).split('\n')[0]!);
+      this.queue.addAfter(key, (this.options.retryBaseMs ?? DEFAULT_RETRY_BASE_MS) * 2 ** Math.min(state.attempts - 1, 5));
+    }
+  }
+
+  private watchHealth(key: string, shoot: Shoot, id: string, started?: Map<string, ProcessHandle>): void {
+    const record = this.runtime.read(id);
+    if (!record?.adminKubeconfig) return;
+    const handles = started ?? new Map<string, ProcessHandle>(record.components.map((c: ComponentRecord) => [c.name, { kind: 'adopted', record: c }]));
+    const state = this.states.get(key) ?? { attempts: 0, conditions: [] };
+    this.states.set(key, state);
+    state.conditions = shoot.status?.conditions ?? state.conditions;
+    let writing = Promise.resolve();
+    let pending = false;
+    const expectedNodes = shootClusterConfig(shoot).nodes.length;
+    const monitor = new ShootHealthMonitor({
+      kubeconfig: loadKubeConfig(record.adminKubeconfig),
+      processes: handles,
+      expectedNodes,
+      onChange: () => {
+        // coalesce bursts of events into one status write, in order
+        if (pending) return;
+        pending = true;
+        writing = writing.then(async () => {
+          pending = false;
+          const next = computeConditions(monitor.current(), state.conditions);
+          if (JSON.stringify(next.map((c) => [c.status, c.message])) === JSON.stringify(state.conditions.map((c) => [c.status, c.message])) && shoot.metadata.labels) return;
+          state.conditions = next;
+          const fresh = await this.get(key);
+          if (fresh && !fresh.metadata.deletionTimestamp) await this.writer.conditions(fresh, next, fresh.status?.lastOperation);
+        }).catch((error: unknown) => this.log.debug('%s: status write failed: %s', key, describeError(error)));
+      },
+    });
+    state.monitor = monitor;
+    monitor.start();
+  }
+}

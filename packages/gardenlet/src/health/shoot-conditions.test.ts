@@ -1,0 +1,50 @@
+import { describe, expect, it } from 'vitest';
+import type { LastOperation } from '@seedbed/gardener-api';
+import { computeConditions, computeStatusLabel, type HealthObservation } from './shoot-conditions.ts';
+
+const healthy: HealthObservation = {
+  apiserverReachable: true,
+  components: { etcd: true, 'kube-apiserver': true, 'kube-controller-manager': true, 'kube-scheduler': true },
+  nodes: [{ name: 'a', ready: true }],
+  expectedNodes: 1,
+  systemComponents: [{ name: 'coredns', desired: 2, available: 2 }],
+};
+const op = (state: LastOperation['state'], type: LastOperation['type'] = 'Create'): LastOperation => ({ type, state, progress: 100, description: '', lastUpdateTime: '' });
+const status = (o: HealthObservation) => Object.fromEntries(computeConditions(o).map((c) => [c.type, c.status]));
+
+describe('shoot conditions', () => {
+  it('is healthy when everything runs and the last operation succeeded', () => {
+    const conditions = computeConditions(healthy);
+    expect(conditions.map((c) => c.status)).toEqual(['True', 'True', 'True', 'True', 'True']);
+    expect(computeStatusLabel(conditions, op('Succeeded'))).toBe('healthy');
+  });
+
+  it('flips APIServerAvailable and ControlPlaneHealthy when kube-apiserver dies, and nodes become Unknown', () => {
+    const o = { ...healthy, apiserverReachable: false, apiserverError: 'connect ECONNREFUSED', components: { ...healthy.components, 'kube-apiserver': false } };
+    expect(status(o)).toMatchObject({ APIServerAvailable: 'False', ControlPlaneHealthy: 'False', EveryNodeReady: 'Unknown' });
+    expect(computeStatusLabel(computeConditions(o), op('Succeeded'))).toBe('unhealthy');
+  });
+
+  it('reports missing and NotReady nodes by name', () => {
+    const missing = computeConditions({ ...healthy, expectedNodes: 2 }).find((c) => c.type === 'EveryNodeReady')!;
+    expect(missing).toMatchObject({ status: 'False', reason: 'MissingNodes', message: '1 of 2 nodes registered' });
+    const notReady = computeConditions({ ...healthy, nodes: [{ name: 'a', ready: false }] }).find((c) => c.type === 'EveryNodeReady')!;
+    expect(notReady.message).toBe('nodes not Ready: a');
+  });
+
+  it('is unknown before the first observation and progressing during creation', () => {
+    const fresh = computeConditions({ components: {}, nodes: [], expectedNodes: 1 });
+    expect(computeStatusLabel(fresh, op('Processing'))).toBe('unknown');
+    expect(computeStatusLabel(computeConditions(healthy), op('Processing'))).toBe('progressing');
+    expect(computeStatusLabel(computeConditions(healthy), op('Processing', 'Reconcile'))).toBe('healthy');
+    expect(computeStatusLabel(computeConditions(healthy), op('Error'))).toBe('unhealthy');
+  });
+
+  it('moves lastTransitionTime only when a status changes', () => {
+    const first = computeConditions(healthy, [], new Date('2026-01-01T00:00:00Z'));
+    const same = computeConditions(healthy, first, new Date('2026-01-01T00:01:00Z'));
+    expect(same[0]!.lastTransitionTime).toBe('2026-01-01T00:00:00.000Z');
+    const changed = computeConditions({ ...healthy, apiserverReachable: false }, first, new Date('2026-01-01T00:02:00Z'));
+    expect(changed[0]!.lastTransitionTime).toBe('2026-01-01T00:02:00.000Z');
+  });
+});

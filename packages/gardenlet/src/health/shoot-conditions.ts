@@ -1,0 +1,88 @@
+/**
+ * Shoot health as Gardener reports it: five conditions computed from what the
+ * watches last saw, and the `shoot.gardener.cloud/status` label derived from
+ * the conditions and the last operation. Pure functions, unit-tested.
+ */
+import type { Condition, ConditionStatus, LastOperation, ShootConditionType } from '@seedbed/gardener-api';
+
+export type ShootStatusLabel = 'healthy' | 'progressing' | 'unhealthy' | 'unknown';
+
+export interface HealthObservation {
+  /** undefined until the first list against the shoot API server finished or failed. */
+  apiserverReachable?: boolean;
+  apiserverError?: string;
+  /** Control-plane component → running. */
+  components: Record<string, boolean>;
+  nodes: Array<{ name: string; ready: boolean }>;
+  expectedNodes: number;
+  /** undefined until system components were listed once. */
+  systemComponents?: Array<{ name: string; desired: number; available: number }>;
+}
+
+type Verdict = { status: ConditionStatus; reason: string; message: string };
+
+function verdicts(o: HealthObservation): Record<ShootConditionType, Verdict> {
+  const apiserver: Verdict =
+    o.apiserverReachable === undefined
+      ? { status: 'Unknown', reason: 'HealthNotYetChecked', message: 'the API server has not been checked yet' }
+      : o.apiserverReachable && o.components['kube-apiserver'] !== false
+        ? { status: 'True', reason: 'HealthzRequestSucceeded', message: 'API server /healthz endpoint responded with success status code.' }
+        : { status: 'False', reason: 'HealthzRequestFailed', message: `API server is not reachable: ${o.components['kube-apiserver'] === false ? 'the kube-apiserver process is not running' : (o.apiserverError ?? 'request failed')}` };
+  const down = Object.entries(o.components).filter(([, up]) => !up).map(([name]) => name);
+  const controlPlane: Verdict = down.length
+    ? { status: 'False', reason: 'DeploymentUnhealthy', message: `control plane components not running: ${down.join(', ')}` }
+    : { status: 'True', reason: 'ControlPlaneRunning', message: 'All control plane components are healthy.' };
+  const notReady = o.nodes.filter((n) => !n.ready).map((n) => n.name);
+  const nodes: Verdict =
+    !o.apiserverReachable
+      ? { status: 'Unknown', reason: 'NodesNotObservable', message: 'nodes cannot be observed while the API server is unavailable' }
+      : o.nodes.length < o.expectedNodes
+        ? { status: 'False', reason: 'MissingNodes', message: `${o.nodes.length} of ${o.expectedNodes} nodes registered` }
+        : notReady.length
+          ? { status: 'False', reason: 'NodesUnhealthy', message: `nodes not Ready: ${notReady.join(', ')}` }
+          : { status: 'True', reason: 'EveryNodeReady', message: `All ${o.nodes.length} nodes are ready.` };
+  const lagging = (o.systemComponents ?? []).filter((c) => c.available < c.desired);
+  const system: Verdict =
+    !o.apiserverReachable || o.systemComponents === undefined
+      ? { status: 'Unknown', reason: 'SystemComponentsNotObservable', message: 'system components cannot be observed yet' }
+      : o.systemComponents.length === 0
+        ? { status: 'False', reason: 'SystemComponentsMissing', message: 'no system components are deployed' }
+        : lagging.length
+          ? { status: 'False', reason: 'DeploymentUnhealthy', message: lagging.map((c) => `${c.name}: ${c.available}/${c.desired} available`).join(', ') }
+          : { status: 'True', reason: 'SystemComponentsRunning', message: 'All system components are healthy.' };
+  return {
+    APIServerAvailable: apiserver,
+    ControlPlaneHealthy: controlPlane,
+    ObservabilityComponentsHealthy: { status: 'True', reason: 'ObservabilityComponentsNotDeployed', message: 'seedbed deploys no observability components for local shoots.' },
+    EveryNodeReady: nodes,
+    SystemComponentsHealthy: system,
+  };
+}
+
+/** New conditions; lastTransitionTime only moves when a status changes. */
+export function computeConditions(o: HealthObservation, previous: Condition[] = [], now = new Date()): Condition[] {
+  const stamp = now.toISOString();
+  return Object.entries(verdicts(o)).map(([type, v]) => {
+    const before = previous.find((c) => c.type === type);
+    const changed = !before || before.status !== v.status;
+    return { type, ...v, lastTransitionTime: changed ? stamp : before.lastTransitionTime, lastUpdateTime: changed || before.message !== v.message ? stamp : before.lastUpdateTime };
+  });
+}
+
+const SEVERITY: Record<ShootStatusLabel, number> = { healthy: 0, progressing: 1, unknown: 2, unhealthy: 3 };
+
+/** Gardener's shoot status: the worst of the conditions and the last operation. */
+export function computeStatusLabel(conditions: Condition[], lastOperation?: LastOperation): ShootStatusLabel {
+  let worst: ShootStatusLabel = 'healthy';
+  const raise = (s: ShootStatusLabel) => {
+    if (SEVERITY[s] > SEVERITY[worst]) worst = s;
+  };
+  if (!lastOperation || (lastOperation.state === 'Processing' && lastOperation.type !== 'Reconcile')) raise('progressing');
+  if (lastOperation?.state === 'Error' || lastOperation?.state === 'Failed') raise('unhealthy');
+  for (const c of conditions) {
+    if (c.status === 'False') raise('unhealthy');
+    else if (c.status === 'Unknown') raise('unknown');
+    else if (c.status === 'Progressing') raise('progressing');
+  }
+  return worst;
+}

@@ -1,0 +1,13 @@
+export { Gardenlet, DEFAULT_GARDENLET_VERSION, DEFAULT_RETRIES, type GardenletOptions } from './gardenlet.ts';
+export { ShootScheduler } from './shoot-scheduler.ts';
+export { computeConditions, computeStatusLabel, type HealthObservation, type ShootStatusLabel } from './health/shoot-conditions.ts';
+export {
+  shootClusterConfig,
+  resolveNetworks,
+  shootTechnicalId,
+  workerNodes,
+  FAULT_ANNOTATION,
+  FAULT_WORKERS_NEVER_READY,
+} from './control-plane/shoot-cluster-config.ts';
+export { ShootRuntimeStore } from './control-plane/shoot-runtime.ts';
+export { shootPath } from './flow/status-writer.ts';

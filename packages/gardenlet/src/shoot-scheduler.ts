@@ -1,0 +1,75 @@
+/**
+ * A minimal gardener-scheduler: gives every Shoot without spec.seedName a Seed
+ * that serves all of the shoot's IP families (preferring the seed named by
+ * `preferred`), and writes the shoot's defaulted networks into its spec, as
+ * Gardener's admission does, so the API server checks them against the seed.
+ */
+import { CustomObjectsApi, makeInformer, type KubernetesListObject, type KubernetesObject } from '@kubernetes/client-node';
+import { KubeRaw, loadKubeConfig } from '@seedbed/cluster';
+import { createLogger, describeError } from '@seedbed/core';
+import { GROUP, VERSION, type Seed, type Shoot } from '@seedbed/gardener-api';
+import { resolveNetworks } from './control-plane/shoot-cluster-config.ts';
+import { shootPath } from './flow/status-writer.ts';
+import { restartOnError } from './restart-on-error.ts';
+
+export class ShootScheduler {
+  private readonly raw: KubeRaw;
+  private readonly kubeconfigPath: string;
+  private readonly log = createLogger('scheduler');
+  private informer?: ReturnType<typeof makeInformer<KubernetesObject>>;
+  private readonly inFlight = new Set<string>();
+  private stopped = false;
+  /** Last scheduling error per shoot, for reports. */
+  readonly errors = new Map<string, string>();
+
+  constructor(kubeconfigPath: string) {
+    this.kubeconfigPath = kubeconfigPath;
+    this.raw = new KubeRaw(loadKubeConfig(kubeconfigPath));
+  }
+
+  async start(): Promise<void> {
+    const kc = loadKubeConfig(this.kubeconfigPath);
+    const custom = kc.makeApiClient(CustomObjectsApi);
+    this.informer = makeInformer(kc, `/apis/${GROUP}/${VERSION}/shoots`, () =>
+      custom.listClusterCustomObject({ group: GROUP, version: VERSION, plural: 'shoots' }) as Promise<KubernetesListObject<KubernetesObject>>,
+    );
+    const consider = (object: KubernetesObject) => void this.schedule(object as unknown as Shoot);
+    this.informer.on('add', consider);
+    this.informer.on('update', consider);
+    restartOnError(this.informer, () => this.stopped);
+    await this.informer.start();
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    await this.informer?.stop();
+  }
+
+  private async schedule(shoot: Shoot): Promise<void> {
+    const key = `${shoot.metadata.namespace}/${shoot.metadata.name}`;
+    if (shoot.spec.seedName || shoot.metadata.deletionTimestamp || this.inFlight.has(key)) return;
+    this.inFlight.add(key);
+    try {
+      const seeds = (await this.raw.get<{ items: Seed[] }>(`/apis/${GROUP}/${VERSION}/seeds`)).items;
+      const families = shoot.spec.networking?.ipFamilies ?? ['IPv4'];
+      const seed = seeds.find((s) => families.every((f) => (s.spec.networks.ipFamilies ?? ['IPv4']).includes(f)));
+      if (!seed) {
+        this.errors.set(key, `no seed serves ${families.join(', ')}`);
+        return;
+      }
+      const networks = resolveNetworks(shoot, seed);
+      await this.raw.patch(shootPath(shoot.metadata.namespace!, shoot.metadata.name), {
+        spec: {
+          seedName: seed.metadata.name,
+          networking: { ipFamilies: families, pods: networks.pods[0], services: networks.services[0], nodes: networks.nodes[0] },
+        },
+      });
+      this.errors.delete(key);
+    } catch (error) {
+      this.errors.set(key, describeError(error));
+      this.log.debug('%s: %s', key, describeError(error));
+    } finally {
+      this.inFlight.delete(key);
+    }
+  }
+}
