@@ -1,6 +1,7 @@
 /** The `seedbed` command tree. */
 import { Command } from 'commander';
 import { registryCacheCommand } from '@seedbed/registry-cache';
+import { scenarioCommand } from '@seedbed/landscape';
 import { binariesCommand } from './commands/binaries-command.ts';
 import { clusterCommand } from './commands/cluster-command.ts';
 
@@ -13,5 +14,6 @@ export function createProgram(): Command {
   program.addCommand(clusterCommand());
   program.addCommand(binariesCommand());
   program.addCommand(registryCacheCommand());
+  program.addCommand(scenarioCommand());
   return program;
 }

@@ -23,6 +23,8 @@ export const DEFAULT_GARDENLET_VERSION = 'v1.0.0-seedbed';
 export const DEFAULT_RETRIES = 2;
 export const DEFAULT_RETRY_BASE_MS = 1_000;
 export const DEFAULT_CONCURRENCY = 3;
+/** Gardener's annotation to request an operation, e.g. `reconcile`. */
+export const OPERATION_ANNOTATION = 'gardener.cloud/operation';
 
 export interface GardenletOptions {
   seedName: string;
@@ -145,6 +147,12 @@ export class Gardenlet {
     }
     const id = shootTechnicalId(shoot);
     const op = shoot.status?.lastOperation;
+    if (shoot.metadata.annotations?.[OPERATION_ANNOTATION] === 'reconcile') {
+      // Gardener's explicit reconcile request: consume the annotation, then run the flow
+      await this.raw.patch(shootPath(shoot.metadata.namespace!, shoot.metadata.name), { metadata: { annotations: { [OPERATION_ANNOTATION]: null } } });
+      state.attempts = 0;
+      return this.reconcileCreate(key, shoot, state, id);
+    }
     const upToDate = op?.state === 'Succeeded' && shoot.status?.observedGeneration === shoot.metadata.generation;
     if (upToDate && this.runtime.allAlive(this.runtime.read(id))) {
       // nothing to do but watch: a restarted gardenlet adopts the running control plane

@@ -1,4 +1,4 @@
-export { Gardenlet, DEFAULT_GARDENLET_VERSION, DEFAULT_RETRIES, type GardenletOptions } from './gardenlet.ts';
+export { Gardenlet, DEFAULT_GARDENLET_VERSION, DEFAULT_RETRIES, OPERATION_ANNOTATION, type GardenletOptions } from './gardenlet.ts';
 export { ShootScheduler } from './shoot-scheduler.ts';
 export { computeConditions, computeStatusLabel, type HealthObservation, type ShootStatusLabel } from './health/shoot-conditions.ts';
 export {

@@ -1,0 +1,86 @@
+/**
+ * A scenario: the cluster it runs on, gardenlet settings, and a chain of
+ * steps, written as a sentence of shared verbs:
+ *
+ *   scenario('create-ipv6-shoot', 'an IPv6-only shoot reaches 100%')
+ *     .onCluster('dual-stack')
+ *     .createShoot(ipv6Shoot('v6'))
+ *     .expectShoot('v6', reaches(100).withAllConditionsTrue().within(60_000))
+ */
+import type { KubeObject } from '@seedbed/cluster';
+import type { ShippedConfig } from '@seedbed/cluster';
+import type { ConditionStatus, ShootConditionType } from '@seedbed/gardener-api';
+import type { GardenletOptions } from '@seedbed/gardenlet';
+import type { ShootExpectation } from './expectations.ts';
+import * as steps from './steps.ts';
+import type { Step } from './steps.ts';
+
+export type GardenletSettings = Partial<Pick<GardenletOptions, 'retries' | 'retryBaseMs' | 'nodesTimeoutMs' | 'componentTimeoutMs' | 'version'>>;
+
+export class Scenario {
+  readonly name: string;
+  readonly description: string;
+  cluster: ShippedConfig = 'dual-stack';
+  gardenlet: GardenletSettings = {};
+  readonly steps: Step[] = [];
+
+  constructor(name: string, description: string) {
+    this.name = name;
+    this.description = description;
+  }
+
+  onCluster(config: ShippedConfig): this {
+    this.cluster = config;
+    return this;
+  }
+
+  withGardenlet(settings: GardenletSettings): this {
+    this.gardenlet = { ...this.gardenlet, ...settings };
+    return this;
+  }
+
+  step(step: Step): this {
+    this.steps.push(step);
+    return this;
+  }
+
+  createShoot(manifest: KubeObject): this {
+    return this.step(steps.createShoot(manifest));
+  }
+
+  expectShoot(name: string, expectation: ShootExpectation): this {
+    return this.step(steps.expectShoot(name, expectation));
+  }
+
+  expectRejected(manifest: KubeObject, ...messageParts: string[]): this {
+    return this.step(steps.expectRejected(manifest, ...messageParts));
+  }
+
+  deleteShoot(name: string): this {
+    return this.step(steps.deleteShoot(name));
+  }
+
+  expectShootGone(name: string, timeoutMs?: number): this {
+    return this.step(steps.expectShootGone(name, timeoutMs));
+  }
+
+  killControlPlaneComponent(name: string, component: string): this {
+    return this.step(steps.killControlPlaneComponent(name, component));
+  }
+
+  expectCondition(name: string, type: ShootConditionType, status: ConditionStatus, label: string, timeoutMs?: number): this {
+    return this.step(steps.expectCondition(name, type, status, label, timeoutMs));
+  }
+
+  reconcileShoot(name: string): this {
+    return this.step(steps.reconcileShoot(name));
+  }
+
+  restartGardenlet(): this {
+    return this.step(steps.restartGardenlet());
+  }
+}
+
+export function scenario(name: string, description: string): Scenario {
+  return new Scenario(name, description);
+}

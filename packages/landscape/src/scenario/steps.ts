@@ -1,0 +1,117 @@
+/**
+ * The shared steps scenarios are built from. Each step has a title (what a
+ * report shows) and runs against the landscape; expectations are steps that
+ * fail with what was awaited and the shoot's last status.
+ */
+import { existsSync } from 'node:fs';
+import { SeedbedError, type Clock, type Progress } from '@seedbed/core';
+import type { KubeObject } from '@seedbed/cluster';
+import { SHOOT_STATUS_LABEL, type ConditionStatus, type ShootConditionType } from '@seedbed/gardener-api';
+import { OPERATION_ANNOTATION, ShootRuntimeStore, shootTechnicalId } from '@seedbed/gardenlet';
+import type { Landscape } from '../landscape.ts';
+import type { ShootWatcher } from '../shoot-watcher.ts';
+import { summarize, type ShootExpectation } from './expectations.ts';
+import { PROJECT_NAMESPACE } from './shoot-manifests.ts';
+
+export interface StepContext {
+  landscape: Landscape;
+  watcher: ShootWatcher;
+  progress: Progress;
+  clock: Clock;
+  /** Facts a step records for the report (e.g. measured durations). */
+  facts: Record<string, unknown>;
+}
+
+export interface Step {
+  title: string;
+  run(ctx: StepContext): Promise<void>;
+}
+
+export const createShoot = (manifest: KubeObject): Step => ({
+  title: `create shoot ${manifest.metadata.name}`,
+  run: async ({ landscape }) => void (await landscape.createShoot(manifest)),
+});
+
+export const expectShoot = (name: string, expectation: ShootExpectation): Step => ({
+  title: `shoot ${name} ${expectation.describe()}`,
+  run: async ({ watcher, facts, clock }) => {
+    const started = clock.now();
+    try {
+      await watcher.waitFor(PROJECT_NAMESPACE, name, expectation.describe(), expectation.timeoutMs, (s) => expectation.check(s), summarize);
+    } catch (error) {
+      throw new SeedbedError('EXPECTATION_FAILED', `shoot ${name}: ${(error as Error).message}\n  last status: ${summarize(watcher.get(PROJECT_NAMESPACE, name))}`);
+    }
+    facts[`${name}.seconds`] = Number(((clock.now() - started) / 1000).toFixed(1));
+  },
+});
+
+export const expectRejected = (manifest: KubeObject, ...messageParts: string[]): Step => ({
+  title: `shoot ${manifest.metadata.name} is rejected (${messageParts.join(' … ')})`,
+  run: async ({ landscape, facts }) => {
+    const error = await landscape.createShoot(manifest).then(
+      () => undefined,
+      (e: unknown) => e as Error,
+    );
+    if (!error) throw new SeedbedError('EXPECTATION_FAILED', `shoot ${manifest.metadata.name} was accepted`);
+    const missing = messageParts.filter((p) => !error.message.includes(p));
+    if (missing.length) throw new SeedbedError('EXPECTATION_FAILED', `rejected, but the message lacks ${missing.map((m) => `"${m}"`).join(', ')}: ${error.message}`);
+    facts[`${manifest.metadata.name}.rejection`] = error.message;
+  },
+});
+
+export const deleteShoot = (name: string): Step => ({
+  title: `delete shoot ${name}`,
+  run: async ({ landscape }) => landscape.deleteShoot(PROJECT_NAMESPACE, name),
+});
+
+export const expectShootGone = (name: string, timeoutMs = 60_000): Step => ({
+  title: `shoot ${name} is gone with no process or state left`,
+  run: async ({ landscape, watcher }) => {
+    const before = watcher.get(PROJECT_NAMESPACE, name);
+    const id = before ? shootTechnicalId(before) : `shoot--local--${name}`;
+    await watcher.waitFor(PROJECT_NAMESPACE, name, 'to be deleted', timeoutMs, (s) => s === undefined, summarize);
+    const runtime = new ShootRuntimeStore(`${landscape.directory}/gardenlet`);
+    if (existsSync(runtime.dir(id))) throw new SeedbedError('EXPECTATION_FAILED', `state of ${id} is still in ${runtime.dir(id)}`);
+    const namespace = await landscape.raw.get<{ status?: { phase?: string } }>(`/api/v1/namespaces/${id}`).catch(() => undefined);
+    if (namespace && namespace.status?.phase !== 'Terminating') throw new SeedbedError('EXPECTATION_FAILED', `seed namespace ${id} still exists`);
+  },
+});
+
+export const expectCondition = (name: string, type: ShootConditionType, status: ConditionStatus, label: string, timeoutMs = 10_000): Step => ({
+  title: `shoot ${name} has ${type}=${status} and status ${label}`,
+  run: async ({ watcher, facts, clock }) => {
+    const started = clock.now();
+    await watcher.waitFor(PROJECT_NAMESPACE, name, `${type}=${status}`, timeoutMs, (s) =>
+      !!s?.status?.conditions?.some((c) => c.type === type && c.status === status) && s.metadata.labels?.[SHOOT_STATUS_LABEL] === label,
+    summarize);
+    facts[`${name}.${type}=${status}.ms`] = Math.round(clock.now() - started);
+  },
+});
+
+/** Kills one control-plane process of a shoot with SIGKILL (fault injection). */
+export const killControlPlaneComponent = (name: string, component: string): Step => ({
+  title: `kill ${component} of shoot ${name}`,
+  run: async ({ landscape, watcher }) => {
+    const shoot = watcher.get(PROJECT_NAMESPACE, name);
+    if (!shoot) throw new SeedbedError('STEP_FAILED', `shoot ${name} does not exist`);
+    const runtime = new ShootRuntimeStore(`${landscape.directory}/gardenlet`);
+    const record = runtime.read(shootTechnicalId(shoot))?.components.find((c) => c.name === component);
+    if (!record) throw new SeedbedError('STEP_FAILED', `shoot ${name} has no ${component}`);
+    process.kill(record.pid, 'SIGKILL');
+  },
+});
+
+/** Triggers a reconcile (as an annotation change does in Gardener), restarting dead components. */
+export const reconcileShoot = (name: string): Step => ({
+  title: `reconcile shoot ${name}`,
+  run: async ({ landscape }) => {
+    await landscape.raw.patch(`/apis/core.gardener.cloud/v1beta1/namespaces/${PROJECT_NAMESPACE}/shoots/${name}`, {
+      metadata: { annotations: { [OPERATION_ANNOTATION]: 'reconcile' } },
+    });
+  },
+});
+
+export const restartGardenlet = (): Step => ({
+  title: 'restart the gardenlet',
+  run: async ({ landscape }) => void (await landscape.restartGardenlet()),
+});
