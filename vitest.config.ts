@@ -16,15 +16,21 @@ export default defineConfig({
   test: {
     globalSetup: [fileURLToPath(new URL('./scripts/vitest-global-setup.ts', import.meta.url))],
     reporters: ['default'],
-    projects: packages.map((name) => ({
-      extends: true,
-      test: {
-        name: `@seedbed/${name}`,
-        root: `./packages/${name}`,
-        include: ['src/**/*.test.ts'],
-        testTimeout: 30_000,
-        hookTimeout: 120_000,
+    projects: [
+      ...packages.map((name) => ({
+        extends: true,
+        test: {
+          name: `@seedbed/${name}`,
+          root: `./packages/${name}`,
+          include: ['src/**/*.test.ts'],
+          testTimeout: 30_000,
+          hookTimeout: 120_000,
+        },
+      })),
+      {
+        extends: true,
+        test: { name: '@seedbed/scenarios', root: './scenarios', include: ['*.test.ts'], testTimeout: 240_000 },
       },
-    })),
+    ],
   },
 });

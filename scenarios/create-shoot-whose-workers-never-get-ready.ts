@@ -8,5 +8,5 @@ export default scenario('create-shoot-whose-workers-never-get-ready', 'a shoot w
   .withGardenlet({ retries: 0, nodesTimeoutMs: 5_000 })
   .createShoot(ipv6Shoot('stuck', { annotations: { [FAULT_ANNOTATION]: FAULT_WORKERS_NEVER_READY } }))
   .createShoot(ipv6Shoot('fine'))
-  .expectShoot('stuck', stopsAt(78).failingAt('wait-nodes-ready').within(60_000))
+  .expectShoot('stuck', stopsAt(85).failingAt('wait-nodes-ready').within(60_000))
   .expectShoot('fine', reaches(100).withAllConditionsTrue().within(60_000));

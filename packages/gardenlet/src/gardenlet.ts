@@ -195,8 +195,7 @@ export class Gardenlet {
       });
       await writes;
       percent = 100;
-      await write('Succeeded', `Shoot cluster has been successfully ${type === 'Create' ? 'created' : 'reconciled'}.`, { observedGeneration: shoot.metadata.generation });
-      await this.writer.errors(current, []);
+      await write('Succeeded', `Shoot cluster has been successfully ${type === 'Create' ? 'created' : 'reconciled'}.`, { observedGeneration: shoot.metadata.generation, lastErrors: null });
       state.attempts = 0;
       const handles = new Map<string, ProcessHandle>([...controlPlane.processes].map(([name, process]) => [name, { kind: 'started', process }]));
       this.watchHealth(key, current, id, handles);
@@ -207,8 +206,9 @@ export class Gardenlet {
       const final = state.attempts > (this.options.retries ?? DEFAULT_RETRIES);
       const description = failures.map((f) => `task "${f.task}" failed: ${describeError(f.error).split('\n')[0]}`).join('; ');
       this.log.debug('%s: %s (attempt %d)', key, description, state.attempts);
-      await write(final ? 'Failed' : 'Error', description, final ? { observedGeneration: shoot.metadata.generation } : {});
-      await this.writer.errors(current, failures.map((f) => ({ description: describeError(f.error), taskID: f.task, lastUpdateTime: new Date().toISOString() })));
+      // lastErrors travel with the operation, so nobody sees a failed operation without its cause
+      const lastErrors = failures.map((f) => ({ description: describeError(f.error), taskID: f.task, lastUpdateTime: new Date().toISOString() }));
+      await write(final ? 'Failed' : 'Error', description, { lastErrors, ...(final ? { observedGeneration: shoot.metadata.generation } : {}) });
       await this.writer.label(current, 'unhealthy');
       if (!final) this.queue.addAfter(key, (this.options.retryBaseMs ?? DEFAULT_RETRY_BASE_MS) * 2 ** (state.attempts - 1));
     }

@@ -77,6 +77,7 @@ export class ShootRuntimeStore {
   }
 
   async remove(technicalId: string): Promise<void> {
-    await rm(this.dir(technicalId), { recursive: true, force: true });
+    // retries: a process that just exited may still have had files open
+    await rm(this.dir(technicalId), { recursive: true, force: true, maxRetries: 5, retryDelay: 100 });
   }
 }
