@@ -3,27 +3,85 @@
  * (`docker-registry` with `proxy.remoteurl`), same upstream docker-registry,
  * same run. Measures (a) cold herds of 16 and 50 concurrent pulls of one
  * 200 MiB blob: upstream blob GETs (from the upstream's access log), wall
- * time and peak RSS (VmHWM) of each cache process; (b) warm throughput with
- * 1 and 16 clients; (c) warm manifest HEAD latency p50/p99.
+ * time and peak RSS (VmHWM) of each cache process — once with the upstream
+ * straight on loopback (unlimited), once with both caches behind the same
+ * bandwidth-limited upstream (a throttling TCP proxy in a child process,
+ * --upstream-mib-per-s shared by all connections, like a WAN link or an
+ * egress limit); (b) warm throughput with 1 and 16 clients; (c) warm
+ * manifest HEAD latency p50/p99.
  *
- * Run: npx tsx scripts/bench-registry-cache.ts [--blob-mib 200]
+ * The cache runs as the production build (dist/registry-cache.mjs under
+ * plain node), which this script builds first.
+ *
+ * Run: npx tsx scripts/bench-registry-cache.ts [--blob-mib 200] [--upstream-mib-per-s 150]
  */
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import http from 'node:http';
+import net from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { allocatePort, ManagedProcess, Wait } from '@seedbed/core';
+import { bundleRegistryCache } from '../packages/registry-cache/src/build/bundle.ts';
 import { buildOciImage } from '../packages/registry-cache/src/testing/oci-layout.ts';
 import { pushLayout } from '../packages/registry-cache/src/testing/skopeo.ts';
 
-const BLOB_MIB = Number(process.argv[process.argv.indexOf('--blob-mib') + 1]) || 200;
+const option = (name: string) => (process.argv.includes(name) ? Number(process.argv[process.argv.indexOf(name) + 1]) : undefined);
+const BLOB_MIB = option('--blob-mib') || 200;
+const UPSTREAM_MIB_PER_S = option('--upstream-mib-per-s') || 150;
 const HERDS = [16, 50];
 const HEAD_SAMPLES = 500;
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
-const MAIN = join(ROOT, 'packages/registry-cache/src/main.ts');
+const SELF = fileURLToPath(import.meta.url);
 
-const work = mkdtempSync(join(tmpdir(), 'bench-registry-cache-'));
+/**
+ * `--throttle-proxy LISTEN_PORT TARGET_PORT BYTES_PER_S`: a TCP proxy whose
+ * upstream-to-client bytes share one token bucket (a virtual clock every
+ * chunk reserves time on), so all connections together get BYTES_PER_S.
+ * Runs as its own process so the clients' event loop does not pace it.
+ */
+function throttleProxy(listenPort: number, targetPort: number, bytesPerSecond: number): void {
+  const bytesPerMs = bytesPerSecond / 1000;
+  const BURST_MS = 5;
+  let nextFree = 0;
+  net
+    .createServer((client) => {
+      const upstream = net.connect(targetPort, '127.0.0.1');
+      client.pipe(upstream);
+      let holds = 0;
+      const hold = () => {
+        if (holds++ === 0) upstream.pause();
+      };
+      const release = () => {
+        if (--holds === 0) upstream.resume();
+      };
+      upstream.on('data', (chunk: Buffer) => {
+        const now = performance.now();
+        nextFree = Math.max(now, nextFree) + chunk.length / bytesPerMs;
+        if (!client.write(chunk)) {
+          hold();
+          client.once('drain', release);
+        }
+        const wait = nextFree - now - BURST_MS;
+        if (wait > 0) {
+          hold();
+          setTimeout(release, wait);
+        }
+      });
+      upstream.on('end', () => client.end());
+      const close = () => {
+        client.destroy();
+        upstream.destroy();
+      };
+      client.on('error', close);
+      upstream.on('error', close);
+      client.on('close', close);
+    })
+    .listen(listenPort, '127.0.0.1');
+}
+
+const THROTTLE_CHILD = process.argv.includes('--throttle-proxy');
+const work = THROTTLE_CHILD ? '' : mkdtempSync(join(tmpdir(), 'bench-registry-cache-'));
 const processes: ManagedProcess[] = [];
 
 interface Peer {
@@ -53,14 +111,30 @@ async function startDistribution(name: string, proxy?: string): Promise<Peer> {
   return { name, url, process: child };
 }
 
-async function startSeedbed(upstream: string): Promise<Peer> {
+async function startThrottle(upstream: string): Promise<{ url: string; process: ManagedProcess }> {
+  const port = await allocatePort('127.0.0.1');
+  const target = new URL(upstream).port;
+  const child = new ManagedProcess({
+    name: 'throttle',
+    command: process.execPath,
+    args: ['--import', 'tsx', SELF, '--throttle-proxy', String(port), target, String(UPSTREAM_MIB_PER_S * 1024 * 1024)],
+    logFile: join(work, 'throttle.log'),
+    cwd: ROOT,
+  }).start();
+  processes.push(child);
+  const url = `http://127.0.0.1:${port}`;
+  await waitReady(`${url}/v2/`, child, 'throttling proxy');
+  return { url, process: child };
+}
+
+async function startSeedbed(upstream: string, bundle: string): Promise<Peer> {
   const port = await allocatePort('127.0.0.1');
   const dir = join(work, `seedbed-${Date.now()}`);
-  // node --import tsx: the pid is the server itself, so VmHWM is the cache's own
+  // the production build under plain node: the pid is the server itself, so VmHWM is the cache's own
   const child = new ManagedProcess({
     name: 'seedbed-cache',
     command: process.execPath,
-    args: ['--import', 'tsx', MAIN, 'registry-cache', 'serve', '--listen', `127.0.0.1:${port}`, '--storage', dir, '--upstream', `bench.local=${upstream}`],
+    args: [bundle, 'registry-cache', 'serve', '--listen', `127.0.0.1:${port}`, '--storage', dir, '--upstream', `bench.local=${upstream}`],
     logFile: join(work, `seedbed-${port}.log`),
     cwd: ROOT,
     env: { ...process.env, SEEDBED_REGISTRY_CACHE_MIN_FREE: '0' },
@@ -129,7 +203,30 @@ async function headLatency(peer: Peer): Promise<{ p50: number; p99: number }> {
   return { p50: samples[Math.floor(samples.length * 0.5)]!, p99: samples[Math.floor(samples.length * 0.99)]! };
 }
 
+type Row = [string, string, string];
+
+/** Fresh caches in front of `upstream`, one cold herd each; returns the peers (still running). */
+async function coldHerd(rows: Row[], upstreamUrl: string, upstreamLog: string, bundle: string, digest: string, size: number, clients: number, label: string): Promise<Peer[]> {
+  const peers = [await startSeedbed(upstreamUrl, bundle), await startDistribution('distribution-proxy', upstreamUrl)];
+  const results: Record<string, { gets: number; wall: number; rss: number }> = {};
+  for (const peer of peers) {
+    const before = upstreamBlobGets(upstreamLog, digest);
+    console.error(`cold herd (${label}): ${clients} clients via ${peer.name}...`);
+    const wall = await herd(peer, digest, clients, size);
+    await new Promise((r) => setTimeout(r, 500)); // access log flush
+    results[peer.name] = { gets: upstreamBlobGets(upstreamLog, digest) - before, wall, rss: vmHwmMiB(peer.process.pid!) };
+  }
+  const s = results.seedbed!;
+  const d = results['distribution-proxy']!;
+  rows.push([`(a) cold ${clients} clients, ${label}: upstream blob GETs`, String(s.gets), String(d.gets)]);
+  rows.push([`(a) cold ${clients} clients, ${label}: wall time`, `${s.wall.toFixed(2)} s`, `${d.wall.toFixed(2)} s`]);
+  rows.push([`(d) peak RSS during cold ${clients}, ${label} (VmHWM)`, `${s.rss.toFixed(0)} MiB`, `${d.rss.toFixed(0)} MiB`]);
+  return peers;
+}
+
 async function main(): Promise<void> {
+  console.error('building dist/registry-cache.mjs...');
+  const bundle = await bundleRegistryCache();
   const upstream = await startDistribution('upstream');
   const upstreamLog = upstream.process.spec.logFile;
   console.error(`building and pushing a ${BLOB_MIB} MiB blob...`);
@@ -139,23 +236,10 @@ async function main(): Promise<void> {
   const size = layer.data.length;
   image.layers.length = 0; // let the 200 MiB buffer go
 
-  const rows: Array<[string, string, string]> = [];
+  const rows: Row[] = [];
   let warmPeers: Peer[] = [];
   for (const clients of HERDS) {
-    const peers = [await startSeedbed(upstream.url), await startDistribution('distribution-proxy', upstream.url)];
-    const results: Record<string, { gets: number; wall: number; rss: number }> = {};
-    for (const peer of peers) {
-      const before = upstreamBlobGets(upstreamLog, layer.digest);
-      console.error(`cold herd: ${clients} clients via ${peer.name}...`);
-      const wall = await herd(peer, layer.digest, clients, size);
-      await new Promise((r) => setTimeout(r, 500)); // access log flush
-      results[peer.name] = { gets: upstreamBlobGets(upstreamLog, layer.digest) - before, wall, rss: vmHwmMiB(peer.process.pid!) };
-    }
-    const s = results.seedbed!;
-    const d = results['distribution-proxy']!;
-    rows.push([`(a) cold ${clients} clients: upstream blob GETs`, String(s.gets), String(d.gets)]);
-    rows.push([`(a) cold ${clients} clients: wall time`, `${s.wall.toFixed(2)} s`, `${d.wall.toFixed(2)} s`]);
-    rows.push([`(d) peak RSS during cold ${clients} (VmHWM)`, `${s.rss.toFixed(0)} MiB`, `${d.rss.toFixed(0)} MiB`]);
+    const peers = await coldHerd(rows, upstream.url, upstreamLog, bundle, layer.digest, size, clients, 'unlimited upstream');
     if (clients === HERDS[HERDS.length - 1]) warmPeers = peers;
     else for (const peer of peers) await peer.process.stop(3_000);
   }
@@ -163,7 +247,7 @@ async function main(): Promise<void> {
     const values: string[] = [];
     for (const peer of warmPeers) {
       console.error(`warm throughput: ${clients} clients via ${peer.name}...`);
-      const rounds = clients === 1 ? 3 : 1;
+      const rounds = clients === 1 ? 3 : 2;
       let total = 0;
       for (let i = 0; i < rounds; i++) total += await throughput(peer, layer.digest, clients, size);
       values.push(`${(total / rounds).toFixed(0)} MiB/s`);
@@ -174,20 +258,32 @@ async function main(): Promise<void> {
   for (const peer of warmPeers) latencies.push(await headLatency(peer));
   rows.push(['(c) warm manifest HEAD p50', `${latencies[0]!.p50.toFixed(2)} ms`, `${latencies[1]!.p50.toFixed(2)} ms`]);
   rows.push(['(c) warm manifest HEAD p99', `${latencies[0]!.p99.toFixed(2)} ms`, `${latencies[1]!.p99.toFixed(2)} ms`]);
+  for (const peer of warmPeers) await peer.process.stop(3_000);
+
+  const throttle = await startThrottle(upstream.url);
+  for (const clients of HERDS) {
+    const peers = await coldHerd(rows, throttle.url, upstreamLog, bundle, layer.digest, size, clients, `upstream at ${UPSTREAM_MIB_PER_S} MiB/s`);
+    for (const peer of peers) await peer.process.stop(3_000);
+  }
 
   const header: [string, string, string] = ['measurement', 'seedbed registry-cache', 'distribution proxy (docker-registry 2.8)'];
   const widths = [0, 1, 2].map((i) => Math.max(header[i]!.length, ...rows.map((r) => r[i]!.length)));
   const line = (r: string[]) => `| ${r.map((c, i) => c.padEnd(widths[i]!)).join(' | ')} |`;
-  console.log(`blob: ${BLOB_MIB} MiB, ${HEAD_SAMPLES} HEAD samples, ${new Date().toISOString()}`);
+  console.log(`blob: ${BLOB_MIB} MiB, throttled upstream ${UPSTREAM_MIB_PER_S} MiB/s, ${HEAD_SAMPLES} HEAD samples, ${new Date().toISOString()}`);
   console.log(line(header));
   console.log(`|${widths.map((w) => '-'.repeat(w + 2)).join('|')}|`);
   for (const row of rows) console.log(line(row));
 }
 
-try {
-  await main();
-} finally {
-  agent.destroy();
-  for (const p of processes.reverse()) await p.stop(3_000);
-  rmSync(work, { recursive: true, force: true });
+if (THROTTLE_CHILD) {
+  const at = process.argv.indexOf('--throttle-proxy');
+  throttleProxy(Number(process.argv[at + 1]), Number(process.argv[at + 2]), Number(process.argv[at + 3]));
+} else {
+  try {
+    await main();
+  } finally {
+    agent.destroy();
+    for (const p of processes.reverse()) await p.stop(3_000);
+    rmSync(work, { recursive: true, force: true });
+  }
 }

@@ -1,7 +1,7 @@
 /** The `seedbed` command tree. */
 import { Command } from 'commander';
 import { registryCacheCommand } from '@seedbed/registry-cache';
-import { scenarioCommand } from '@seedbed/landscape';
+import { downCommand, scenarioCommand, upCommand } from '@seedbed/landscape';
 import { binariesCommand } from './commands/binaries-command.ts';
 import { clusterCommand } from './commands/cluster-command.ts';
 
@@ -15,5 +15,7 @@ export function createProgram(): Command {
   program.addCommand(binariesCommand());
   program.addCommand(registryCacheCommand());
   program.addCommand(scenarioCommand());
+  program.addCommand(upCommand());
+  program.addCommand(downCommand());
   return program;
 }

@@ -10,3 +10,4 @@ export { loadScenario, scenarioNames, SCENARIOS_DIR } from './scenario/registry.
 export { readinessTable, junitXml, shootRow, type ScenarioReport, type StepResult, type ShootRow } from './report/scenario-report.ts';
 export { ProgressView } from './report/progress-view.ts';
 export { scenarioCommand } from './scenario-command.ts';
+export { upCommand, downCommand } from './landscape-command.ts';
