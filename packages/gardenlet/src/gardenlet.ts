@@ -154,8 +154,9 @@ export class Gardenlet {
       return this.reconcileCreate(key, shoot, state, id);
     }
     const upToDate = op?.state === 'Succeeded' && shoot.status?.observedGeneration === shoot.metadata.generation;
-    if (upToDate && this.runtime.allAlive(this.runtime.read(id))) {
-      // nothing to do but watch: a restarted gardenlet adopts the running control plane
+    if (upToDate) {
+      // nothing to do but watch (a restarted gardenlet adopts the running control plane); like
+      // Gardener, an unhealthy shoot is reported, not re-created: a reconcile request heals it
       if (!state.monitor) this.watchHealth(key, shoot, id);
       return;
     }
