@@ -1,5 +1,7 @@
 /** The `seedbed` command tree. */
 import { Command } from 'commander';
+import { csrApproverCommand } from '@seedbed/csr-approver';
+import { nodeAgentCommand } from '@seedbed/node-agent';
 import { registryCacheCommand } from '@seedbed/registry-cache';
 import { downCommand, scenarioCommand, upCommand } from '@seedbed/landscape';
 import { binariesCommand } from './commands/binaries-command.ts';
@@ -15,6 +17,8 @@ export function createProgram(): Command {
   program.addCommand(binariesCommand());
   program.addCommand(registryCacheCommand());
   program.addCommand(scenarioCommand());
+  program.addCommand(csrApproverCommand());
+  program.addCommand(nodeAgentCommand());
   program.addCommand(upCommand());
   program.addCommand(downCommand());
   return program;

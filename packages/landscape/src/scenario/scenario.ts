@@ -79,6 +79,14 @@ export class Scenario {
   restartGardenlet(): this {
     return this.step(steps.restartGardenlet());
   }
+
+  rememberControlPlane(name: string): this {
+    return this.step(steps.rememberControlPlane(name));
+  }
+
+  expectSameControlPlane(name: string): this {
+    return this.step(steps.expectSameControlPlane(name));
+  }
 }
 
 export function scenario(name: string, description: string): Scenario {

@@ -115,3 +115,32 @@ export const restartGardenlet = (): Step => ({
   title: 'restart the gardenlet',
   run: async ({ landscape }) => void (await landscape.restartGardenlet()),
 });
+
+/** Records the shoot's control-plane pids and last operation, for expectSameControlPlane. */
+export const rememberControlPlane = (name: string): Step => ({
+  title: `remember the control plane of shoot ${name}`,
+  run: async ({ landscape, watcher, facts }) => {
+    const shoot = watcher.get(PROJECT_NAMESPACE, name);
+    if (!shoot) throw new SeedbedError('STEP_FAILED', `shoot ${name} does not exist`);
+    const record = new ShootRuntimeStore(`${landscape.directory}/gardenlet`).read(shootTechnicalId(shoot));
+    facts[`${name}.pids`] = Object.fromEntries((record?.components ?? []).map((c) => [c.name, c.pid]));
+    facts[`${name}.lastOperation`] = shoot.status?.lastOperation?.lastUpdateTime;
+  },
+});
+
+/** The same processes still run and no new operation happened (nothing was redone). */
+export const expectSameControlPlane = (name: string, settleMs = 2_000): Step => ({
+  title: `shoot ${name} keeps its control plane processes and last operation`,
+  run: async ({ landscape, watcher, facts }) => {
+    await new Promise((r) => setTimeout(r, settleMs));
+    const shoot = watcher.get(PROJECT_NAMESPACE, name);
+    const record = new ShootRuntimeStore(`${landscape.directory}/gardenlet`).read(shootTechnicalId(shoot!));
+    const now = Object.fromEntries((record?.components ?? []).map((c) => [c.name, c.pid]));
+    if (JSON.stringify(now) !== JSON.stringify(facts[`${name}.pids`])) {
+      throw new SeedbedError('EXPECTATION_FAILED', `control plane changed: before ${JSON.stringify(facts[`${name}.pids`])}, now ${JSON.stringify(now)}`);
+    }
+    if (shoot?.status?.lastOperation?.lastUpdateTime !== facts[`${name}.lastOperation`]) {
+      throw new SeedbedError('EXPECTATION_FAILED', `a new operation ran: ${summarize(shoot)}`);
+    }
+  },
+});
