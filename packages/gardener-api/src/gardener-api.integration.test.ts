@@ -8,7 +8,7 @@ import { fileURLToPath } from 'node:url';
 import { parse } from 'yaml';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { KubeRaw, loadKubeConfig, type ClusterInfo, type KubeObject } from '@seedbed/cluster';
-import { LocalClusterFixture } from '../../cluster/src/testing/cluster-fixture.ts';
+import { LocalClusterFixture } from '@seedbed/cluster/testing';
 import { installGardenerApi, installLocalLandscape } from './install.ts';
 import type { Shoot } from './types.ts';
 
