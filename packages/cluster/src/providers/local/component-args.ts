@@ -13,6 +13,8 @@ export const LOOPBACK: Record<IpFamily, string> = { ipv4: '127.0.0.1', ipv6: '::
 export const SERVICE_ACCOUNT_ISSUER = 'https://kubernetes.default.svc.cluster.local';
 /** Seconds kube-controller-manager waits for a node heartbeat before marking it NotReady. */
 export const NODE_MONITOR_GRACE_SECONDS = 40;
+/** API request rate kube-controller-manager may use (client-go default: 20). */
+export const CONTROLLER_MANAGER_QPS = 200;
 /** The annotation kwok selects its nodes by. */
 export const KWOK_NODE_ANNOTATION = 'kwok.x-k8s.io/node';
 
@@ -128,6 +130,9 @@ export function controllerManagerArgs(config: ClusterConfig, ports: Ports, layou
       `--service-cluster-ip-range=${config.serviceSubnets.map((s) => s.text).join(',')}`,
       ...masks,
       `--node-monitor-grace-period=${NODE_MONITOR_GRACE_SECONDS}s`,
+      // client-go's default of 20 QPS throttles CSR signing and node IPAM on a busy dev cluster
+      `--kube-api-qps=${CONTROLLER_MANAGER_QPS}`,
+      `--kube-api-burst=${CONTROLLER_MANAGER_QPS * 2}`,
       '--v=1',
     ],
   };
