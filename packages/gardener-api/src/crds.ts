@@ -48,14 +48,14 @@ const familyRule = (field: string) => ({
   reason: 'FieldValueInvalid',
 });
 
-const shootSchema: V1JSONSchemaProps = {
+/** A top-level object schema: typed spec, preserved status. */
+const objectSchema = (spec: V1JSONSchemaProps): V1JSONSchemaProps => ({
   type: 'object',
   required: ['spec'],
-  properties: {
-    apiVersion: { type: 'string' },
-    kind: { type: 'string' },
-    metadata: { type: 'object' },
-    spec: {
+  properties: { apiVersion: { type: 'string' }, kind: { type: 'string' }, metadata: { type: 'object' }, spec, status: preserve },
+});
+
+const shootSchema: V1JSONSchemaProps = objectSchema({
       type: 'object',
       'x-kubernetes-preserve-unknown-fields': true,
       required: ['provider'],
@@ -96,19 +96,9 @@ const shootSchema: V1JSONSchemaProps = {
           },
         },
       },
-    },
-    status: preserve,
-  },
-};
+});
 
-const seedSchema: V1JSONSchemaProps = {
-  type: 'object',
-  required: ['spec'],
-  properties: {
-    apiVersion: { type: 'string' },
-    kind: { type: 'string' },
-    metadata: { type: 'object' },
-    spec: {
+const seedSchema: V1JSONSchemaProps = objectSchema({
       type: 'object',
       'x-kubernetes-preserve-unknown-fields': true,
       required: ['networks'],
@@ -126,10 +116,7 @@ const seedSchema: V1JSONSchemaProps = {
           },
         },
       },
-    },
-    status: preserve,
-  },
-};
+});
 
 const column = (name: string, jsonPath: string, type = 'string') => ({ name, jsonPath, type });
 

@@ -5,10 +5,11 @@
  * anything starts. The same files drive the kind provider unchanged.
  */
 import { readFile } from 'node:fs/promises';
-import { parse as parseYaml, parseDocument } from 'yaml';
+import { parseDocument } from 'yaml';
 import { ValidationError, SeedbedError, type Problem } from '@seedbed/core';
 import { overlaps, parseCidr, type Cidr, type IpFamily } from './cidr.ts';
-import { signingDurationFromPatches } from './signing-duration.ts';
+import { argPath, controllerManagerExtraArgs, type ExtraArgs } from './kubeadm-patches.ts';
+import { signingDurationFromArgs } from './signing-duration.ts';
 
 export const KIND_API_VERSION = 'kind.x-k8s.io/v1alpha4';
 export const DEFAULT_CLUSTER_NAME = 'seedbed';
@@ -101,37 +102,21 @@ function subnets(value: unknown, path: string, problems: Problem[]): Cidr[] | un
   return result;
 }
 
-/** Node mask sizes from kubeadm ClusterConfiguration patches (controllerManager.extraArgs), as kind users set them. */
-function nodeMasksFromPatches(patches: unknown, problems: Problem[]): Partial<Record<IpFamily, number>> {
+/** Node mask sizes (--node-cidr-mask-size-ipv4/-ipv6, or the single-stack --node-cidr-mask-size). */
+function nodeMasksFromArgs(extraArgs: ExtraArgs[], problems: Problem[]): Partial<Record<IpFamily, number>> {
   const masks: Partial<Record<IpFamily, number>> = {};
-  if (!Array.isArray(patches)) return masks;
-  patches.forEach((patch, i) => {
-    if (typeof patch !== 'string') return;
-    let doc: unknown;
-    try {
-      doc = parseYaml(patch);
-    } catch (error) {
-      problems.push({ path: `kubeadmConfigPatches[${i}]`, message: `not valid YAML: ${(error as Error).message}` });
-      return;
-    }
-    if (!isObject(doc) || doc.kind !== 'ClusterConfiguration') return;
-    const cm = doc.controllerManager;
-    const raw = isObject(cm) ? cm.extraArgs : undefined;
-    // kubeadm v1beta3: a map; v1beta4: a list of {name, value}
-    const args: Record<string, unknown> = Array.isArray(raw)
-      ? Object.fromEntries(raw.filter(isObject).map((a) => [String(a.name), a.value]))
-      : isObject(raw) ? raw : {};
+  for (const { index, args } of extraArgs) {
     for (const [flag, family] of [['node-cidr-mask-size-ipv4', 'ipv4'], ['node-cidr-mask-size-ipv6', 'ipv6'], ['node-cidr-mask-size', undefined]] as const) {
       if (args[flag] === undefined) continue;
       const n = Number(args[flag]);
       if (!Number.isInteger(n)) {
-        problems.push({ path: `kubeadmConfigPatches[${i}].controllerManager.extraArgs.${flag}`, message: 'must be an integer' });
+        problems.push({ path: argPath(index, flag), message: 'must be an integer' });
         continue;
       }
       if (family) masks[family] = n;
       else masks.ipv4 ??= n;
     }
-  });
+  }
   return masks;
 }
 
@@ -199,8 +184,9 @@ export function validateKindConfig(doc: unknown, source: string, nameOverride?: 
     }
   }
 
-  const nodeMasks = nodeMasksFromPatches(doc.kubeadmConfigPatches, problems);
-  const signingDuration = signingDurationFromPatches(doc.kubeadmConfigPatches, problems);
+  const extraArgs = controllerManagerExtraArgs(doc.kubeadmConfigPatches, problems);
+  const nodeMasks = nodeMasksFromArgs(extraArgs, problems);
+  const signingDuration = signingDurationFromArgs(extraArgs, problems);
   const masks: Partial<Record<IpFamily, number>> = {};
   for (const pod of pods) {
     const mask = nodeMasks[pod.family] ?? (pod.family === 'ipv4' ? DEFAULT_NODE_MASK_IPV4 : DEFAULT_NODE_MASK_IPV6);

@@ -5,9 +5,11 @@
 import { KubeConfig, ApiException } from '@kubernetes/client-node';
 import { ApiError } from '@seedbed/core';
 
-export function loadKubeConfig(path: string): KubeConfig {
+/** Loads `path`, or without one the default ($KUBECONFIG, ~/.kube/config, in-cluster). */
+export function loadKubeConfig(path?: string): KubeConfig {
   const kc = new KubeConfig();
-  kc.loadFromFile(path);
+  if (path) kc.loadFromFile(path);
+  else kc.loadFromDefault();
   return kc;
 }
 

@@ -5,7 +5,7 @@
  */
 import { createServer, type Server } from 'node:http';
 import { Command, InvalidArgumentError } from 'commander';
-import { KubeConfig } from '@kubernetes/client-node';
+import { loadKubeConfig } from '@seedbed/cluster';
 import { stringify } from 'yaml';
 import { describeError } from '@seedbed/core';
 import { resolvePolicy } from '../decision/approval-policy.ts';
@@ -33,12 +33,6 @@ export function parseListen(text: string): { host: string; port: number } {
   return { host: match[1] ?? (match[2] || '127.0.0.1'), port: Number(match[3]) };
 }
 
-function loadKubeconfig(path: string | undefined): KubeConfig {
-  const kc = new KubeConfig();
-  if (path) kc.loadFromFile(path);
-  else kc.loadFromDefault();
-  return kc;
-}
 
 export function csrApproverCommand(): Command {
   const command = new Command('csr-approver').description('approve kubelet serving CSRs that match their node; deny forgeries with a reason');
@@ -56,7 +50,7 @@ export function csrApproverCommand(): Command {
       try {
         const policy = resolvePolicy({ maxExpirationSeconds: flags.maxExpirationSeconds, allowedPrefixes: flags.allowedPrefix }, 'csr-approver flags');
         approver = new CsrApprover({
-          kubeConfig: loadKubeconfig(flags.kubeconfig),
+          kubeConfig: loadKubeConfig(flags.kubeconfig),
           policy,
           workers: flags.workers,
           onEvent: (event) => {

@@ -6,7 +6,7 @@
  */
 import { writeFile } from 'node:fs/promises';
 import { Command, InvalidArgumentError } from 'commander';
-import { KubeConfig } from '@kubernetes/client-node';
+import { loadKubeConfig } from '@seedbed/cluster';
 import { describeError } from '@seedbed/core';
 import { DEFAULT_TOKEN_TTL_MS, bootstrapKubeConfig, createBootstrapToken } from '../bootstrap/bootstrap-token.ts';
 import { KUBELET_PORT, NodeAgent, describeAgentEvent } from '../agent/node-agent.ts';
@@ -22,12 +22,6 @@ const seconds = (value: string) => {
   return n;
 };
 
-const load = (path?: string) => {
-  const kc = new KubeConfig();
-  if (path) kc.loadFromFile(path);
-  else kc.loadFromDefault();
-  return kc;
-};
 
 export function nodeAgentCommand(): Command {
   const command = new Command('node-agent').description('kubelet-like TLS bootstrap and serving certificates for a node');
@@ -39,7 +33,7 @@ export function nodeAgentCommand(): Command {
     .option('--ttl-seconds <n>', 'token lifetime', seconds, DEFAULT_TOKEN_TTL_MS / 1000)
     .action(async (flags: { kubeconfig?: string; output: string; ttlSeconds: number }) => {
       try {
-        const admin = load(flags.kubeconfig);
+        const admin = loadKubeConfig(flags.kubeconfig);
         const token = await createBootstrapToken(admin, { ttlMs: flags.ttlSeconds * 1000 });
         await writeFile(flags.output, bootstrapKubeConfig(admin, token).exportConfig(), { mode: 0o600 });
         console.log(`bootstrap token ${token.id} (expires ${token.expires.toISOString()}) → ${flags.output}`);
@@ -58,7 +52,7 @@ export function nodeAgentCommand(): Command {
     .action(async (flags: { node: string; bootstrapKubeconfig: string; certDir: string; port: number }) => {
       const agent = new NodeAgent({
         nodeName: flags.node,
-        bootstrapKubeConfig: load(flags.bootstrapKubeconfig),
+        bootstrapKubeConfig: loadKubeConfig(flags.bootstrapKubeconfig),
         certDir: flags.certDir,
         port: flags.port === 0 ? undefined : flags.port,
         onEvent: (event) => (event.type === 'error' ? console.error : console.log)(describeAgentEvent(flags.node, event)),
