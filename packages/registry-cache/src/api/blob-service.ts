@@ -6,20 +6,19 @@
 import { open } from 'node:fs/promises';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { pipeline } from 'node:stream';
-import { readFill } from '../fill/fill-reader.ts';
+import { openFill } from '../fill/fill-reader.ts';
 import type { FillRegistry } from '../fill/fill-registry.ts';
 import { METRIC_NAMES, type Metrics } from '../metrics/metrics.ts';
 import type { BlobStore } from '../storage/blob-store.ts';
 import { DiskFullError } from '../storage/disk-full-error.ts';
 import { drain } from '../upstream/http-send.ts';
 import { UpstreamError } from '../upstream/upstream-error.ts';
+import { sendBlob } from './blob-sender.ts';
 import { parseRange } from './byte-range.ts';
 import type { UpstreamContext } from './manifest-service.ts';
 import { OciError } from './oci-error.ts';
 import { failureReason } from './upstream-failure.ts';
 import { verifyingRelay } from './verifying-relay.ts';
-
-export const FILE_READ_CHUNK_BYTES = 512 * 1024;
 
 export interface BlobServiceOptions {
   store: BlobStore;
@@ -87,21 +86,24 @@ export class BlobService {
     const size = fill.size;
     const range = size === undefined ? ({ kind: 'full' } as const) : parseRange(request.headers.range, size);
     if (range.kind === 'unsatisfiable') throw new OciError(416, 'RANGE_INVALID', `range ${request.headers.range} is outside the blob's ${size} bytes`);
+    // opened before the headers go out, so a fill that failed meanwhile still gets a proper error answer
+    const file = request.method === 'HEAD' ? undefined : await openFill(fill);
     if (range.kind === 'partial') {
       response.writeHead(206, { ...blobHeaders(digest, range.end - range.start + 1), 'content-range': `bytes ${range.start}-${range.end}/${size}` });
     } else {
       response.writeHead(200, blobHeaders(digest, size));
     }
-    if (request.method === 'HEAD') {
+    if (!file) {
       response.end();
       return source;
     }
-    const stream = readFill(fill, range.kind === 'partial' ? range.start : 0, range.kind === 'partial' ? range.end : size === undefined ? undefined : size - 1, (n) =>
-      metrics.inc(METRIC_NAMES.bytesServed, { source: 'upstream' }, n),
-    );
-    pipeline(stream, response, (error) => {
-      // an aborted fill must abort the client's connection, never end the body cleanly
-      if (error) response.destroy();
+    sendBlob({
+      response,
+      file,
+      fill,
+      start: range.kind === 'partial' ? range.start : 0,
+      end: range.kind === 'partial' ? range.end : size === undefined ? undefined : size - 1,
+      onBytes: (n) => metrics.inc(METRIC_NAMES.bytesServed, { source: 'upstream' }, n),
     });
     return source;
   }
@@ -129,12 +131,8 @@ export class BlobService {
       response.end();
       return true;
     }
-    const stream = handle.createReadStream({ start, end, highWaterMark: FILE_READ_CHUNK_BYTES });
     const metrics = this.options.metrics;
-    stream.on('data', (chunk: string | Buffer) => metrics.inc(METRIC_NAMES.bytesServed, { source: 'cache' }, chunk.length));
-    pipeline(stream, response, (error) => {
-      if (error) response.destroy();
-    });
+    sendBlob({ response, file: handle, start, end, onBytes: (n) => metrics.inc(METRIC_NAMES.bytesServed, { source: 'cache' }, n) });
     return true;
   }
 

@@ -1,10 +1,16 @@
 /**
  * One upstream download of one blob, shared by every client that asks for it
- * meanwhile. Bytes are hashed while they stream into a temp file; readers
- * tail that file as it grows (see fill-reader.ts). The blob is renamed into
- * the store only after its sha256 matches; on a mismatch, a reset or a short
- * body the fill fails, readers are aborted and nothing is stored. The fill
- * does not depend on any client: it completes when they all disconnect.
+ * meanwhile. Bytes are hashed as they arrive and kept in a bounded window of
+ * recent chunks (shared by every reader that keeps up, see fill-reader.ts)
+ * while they are appended to a temp file (readers that fall behind read it).
+ * The blob is renamed into the store only after its sha256 matches; on a
+ * mismatch, a reset or a short body the fill fails, readers are aborted and
+ * nothing is stored. The fill does not depend on any client: it completes
+ * when they all disconnect, and it is never paced by a slow one.
+ *
+ * Memory is bounded: the upstream is paused while more than
+ * MAX_UNWRITTEN_BYTES wait for the disk, and the window drops chunks that are
+ * on disk once it holds more than RECENT_CHUNK_BYTES.
  */
 import { createHash } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
@@ -16,8 +22,15 @@ import { UpstreamError } from '../upstream/upstream-error.ts';
 
 export type FillState = 'starting' | 'filling' | 'done' | 'failed';
 
-/** The newest bytes of a fill stay in memory (shared by every reader) so caught-up readers need no file reads. */
+/** The newest bytes that are on disk stay in memory too, so caught-up readers need no file reads. */
 export const RECENT_CHUNK_BYTES = 4 * 1024 * 1024;
+/** The upstream is paused while this many received bytes are not on disk yet. */
+export const MAX_UNWRITTEN_BYTES = 4 * 1024 * 1024;
+
+export interface RecentChunk {
+  offset: number;
+  data: Buffer;
+}
 
 export class BlobFill {
   readonly digest: string;
@@ -26,21 +39,24 @@ export class BlobFill {
   state: FillState = 'starting';
   /** Total size from the upstream's Content-Length, when it sent one. */
   size?: number;
-  /** Bytes written to the temp file so far (readable by tailing readers). */
+  /** Bytes received and hashed so far (all of them are in `recent` or on disk). */
+  received = 0;
+  /** Bytes written to the temp file so far (readable from the file). */
   written = 0;
   error?: Error;
   finalPath?: string;
-  /** The most recently written chunks (at most RECENT_CHUNK_BYTES), oldest first. */
-  readonly recent: Array<{ offset: number; data: Buffer }> = [];
+  /** The newest chunks, oldest first: everything not yet on disk plus about RECENT_CHUNK_BYTES that is. */
+  readonly recent: RecentChunk[] = [];
   private recentBytes = 0;
   /** Resolves once the upstream answered 200 and the temp file exists; rejects when the fill cannot start. */
   readonly ready: Promise<void>;
   /** Settles when the fill is complete (resolves) or failed (rejects). */
   readonly done: Promise<void>;
-  private notify!: () => void;
-  private changedPromise!: Promise<void>;
+  private listeners = new Set<() => void>();
+  private changedPromise?: Promise<void>;
   private resolveReady!: () => void;
   private rejectReady!: (error: Error) => void;
+  private finish!: (error?: Error) => void;
 
   constructor(digest: string, upstream: string, tempPath: string) {
     this.digest = digest;
@@ -52,30 +68,33 @@ export class BlobFill {
     });
     this.ready.catch(() => {});
     this.done = new Promise((resolve, reject) => {
-      this.newTick();
       void this.ready.catch(reject);
       this.finish = (error) => (error ? reject(error) : resolve());
     });
     this.done.catch(() => {});
   }
 
-  private finish!: (error?: Error) => void;
+  /** Calls `listener` once, at the next progress (bytes received or written) or state change. */
+  once(listener: () => void): void {
+    this.listeners.add(listener);
+  }
 
-  /** Resolves at the next progress (bytes written) or state change. */
+  off(listener: () => void): void {
+    this.listeners.delete(listener);
+  }
+
+  /** Resolves at the next progress or state change. */
   changed(): Promise<void> {
+    this.changedPromise ??= new Promise((resolve) => this.once(resolve));
     return this.changedPromise;
   }
 
-  private newTick(): void {
-    this.changedPromise = new Promise((resolve) => {
-      this.notify = resolve;
-    });
-  }
-
   private tick(): void {
-    const notify = this.notify;
-    this.newTick();
-    notify();
+    if (this.listeners.size === 0) return;
+    const listeners = this.listeners;
+    this.listeners = new Set();
+    this.changedPromise = undefined;
+    for (const listener of listeners) listener();
   }
 
   /** Downloads the blob: `open` sends the upstream request. */
@@ -103,26 +122,19 @@ export class BlobFill {
       this.state = 'filling';
       this.resolveReady();
       this.tick();
-      const hash = createHash('sha256');
-      for await (const chunk of response as AsyncIterable<Buffer>) {
-        if (this.size !== undefined && this.written + chunk.length > this.size) throw new UpstreamError(this.upstream, 'protocol', `sent more than the ${this.size} bytes it announced`);
-        hash.update(chunk);
-        await sink.write(chunk);
-        this.remember(chunk);
-        this.written += chunk.length;
-        this.tick();
-      }
+      const hash = await this.download(response, sink);
       await sink.close();
       sink = undefined;
       if (this.size !== undefined && this.written !== this.size) {
         throw new UpstreamError(this.upstream, 'protocol', `blob ${this.digest} ended after ${this.written} of ${this.size} bytes`);
       }
-      const actual = `sha256:${hash.digest('hex')}`;
+      const actual = `sha256:${hash}`;
       if (actual !== this.digest) throw new UpstreamError(this.upstream, 'protocol', `blob ${this.digest} arrived with digest ${actual}; not stored`);
       this.finalPath = await store.commit(this.tempPath, this.digest, this.written);
       this.size ??= this.written;
       this.state = 'done';
       this.recent.length = 0;
+      this.recentBytes = 0;
       this.finish();
       this.tick();
     } catch (error) {
@@ -140,19 +152,99 @@ export class BlobFill {
     }
   }
 
-  private remember(chunk: Buffer): void {
-    this.recent.push({ offset: this.written, data: chunk });
-    this.recentBytes += chunk.length;
-    while (this.recentBytes > RECENT_CHUNK_BYTES && this.recent.length > 1) this.recentBytes -= this.recent.shift()!.data.length;
+  /**
+   * Reads the body: hashes each chunk, shares it through `recent` at once and
+   * appends it to the sink, batching the chunks that arrive while a write
+   * runs. Resolves with the hex sha256 once everything is on disk.
+   */
+  private download(response: IncomingMessage, sink: BlobSink): Promise<string> {
+    const hash = createHash('sha256');
+    return new Promise((resolve, reject) => {
+      let pending: Buffer[] = [];
+      let pendingBytes = 0;
+      let writing = false;
+      let ended = false;
+      let settled = false;
+      const settle = (error?: unknown) => {
+        if (settled) return;
+        settled = true;
+        response.off('data', onData);
+        if (error) reject(error);
+        else resolve(hash.digest('hex'));
+      };
+      const flush = () => {
+        if (writing || settled) return;
+        if (pending.length === 0) {
+          if (ended) settle();
+          return;
+        }
+        const batch = pending;
+        const bytes = pendingBytes;
+        pending = [];
+        pendingBytes = 0;
+        writing = true;
+        sink.write(batch).then(
+          () => {
+            writing = false;
+            this.written += bytes;
+            this.trimRecent();
+            if (!ended && response.isPaused() && this.received - this.written < MAX_UNWRITTEN_BYTES) response.resume();
+            this.tick();
+            flush();
+          },
+          (error: unknown) => settle(error),
+        );
+      };
+      const onData = (chunk: Buffer) => {
+        if (this.size !== undefined && this.received + chunk.length > this.size) {
+          return settle(new UpstreamError(this.upstream, 'protocol', `sent more than the ${this.size} bytes it announced`));
+        }
+        hash.update(chunk);
+        this.recent.push({ offset: this.received, data: chunk });
+        this.recentBytes += chunk.length;
+        this.received += chunk.length;
+        pending.push(chunk);
+        pendingBytes += chunk.length;
+        if (this.received - this.written >= MAX_UNWRITTEN_BYTES) response.pause();
+        this.tick();
+        flush();
+      };
+      response.on('data', onData);
+      response.once('end', () => {
+        ended = true;
+        flush();
+      });
+      response.once('error', settle);
+      response.once('close', () => {
+        if (!ended) settle(new Error('upstream connection closed before the end of the body'));
+      });
+    });
+  }
+
+  /** Drops the oldest chunks that are on disk while the window holds more than RECENT_CHUNK_BYTES. */
+  private trimRecent(): void {
+    while (this.recentBytes > RECENT_CHUNK_BYTES && this.recent.length > 1) {
+      const oldest = this.recent[0]!;
+      if (oldest.offset + oldest.data.length > this.written) break;
+      this.recent.shift();
+      this.recentBytes -= oldest.data.length;
+    }
   }
 
   /** The in-memory chunk holding byte `position`, if it is still recent. */
-  recentChunkAt(position: number): { offset: number; data: Buffer } | undefined {
-    for (let i = this.recent.length - 1; i >= 0; i--) {
-      const chunk = this.recent[i]!;
-      if (position >= chunk.offset) return position < chunk.offset + chunk.data.length ? chunk : undefined;
+  recentChunkAt(position: number): RecentChunk | undefined {
+    const recent = this.recent;
+    if (recent.length === 0 || position < recent[0]!.offset || position >= this.received) return undefined;
+    for (let i = recent.length - 1; i >= 0; i--) {
+      const chunk = recent[i]!;
+      if (position >= chunk.offset) return chunk;
     }
     return undefined;
+  }
+
+  /** Index in `recent` of the chunk holding `position` (which recentChunkAt found). */
+  recentIndexOf(chunk: RecentChunk): number {
+    return this.recent.lastIndexOf(chunk);
   }
 
   private fail(error: Error): void {
