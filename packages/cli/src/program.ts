@@ -3,7 +3,7 @@ import { Command } from 'commander';
 import { csrApproverCommand } from '@seedbed/csr-approver';
 import { nodeAgentCommand } from '@seedbed/node-agent';
 import { registryCacheCommand } from '@seedbed/registry-cache';
-import { downCommand, scenarioCommand, upCommand } from '@seedbed/landscape';
+import { downCommand, scenarioCommand, shootCommand, upCommand } from '@seedbed/landscape';
 import { binariesCommand } from './commands/binaries-command.ts';
 import { clusterCommand } from './commands/cluster-command.ts';
 
@@ -19,6 +19,7 @@ export function createProgram(): Command {
   program.addCommand(scenarioCommand());
   program.addCommand(csrApproverCommand());
   program.addCommand(nodeAgentCommand());
+  program.addCommand(shootCommand());
   program.addCommand(upCommand());
   program.addCommand(downCommand());
   return program;

@@ -12,6 +12,7 @@ import { CleanupStack, FlowError, createLogger, describeError, type Clock, type 
 import { GROUP, SHOOT_FINALIZER, VERSION, type Condition, type LastOperationType, type Seed, type Shoot } from '@seedbed/gardener-api';
 import { shootClusterConfig, shootTechnicalId } from './control-plane/shoot-cluster-config.ts';
 import { ShootRuntimeStore } from './control-plane/shoot-runtime.ts';
+import { parseRegistryConfig } from './extensions/registry-cache-config.ts';
 import { createShootFlow, deleteShootFlow } from './flow/shoot-flows.ts';
 import { ShootStatusWriter, shootPath } from './flow/status-writer.ts';
 import { computeConditions } from './health/shoot-conditions.ts';
@@ -179,6 +180,7 @@ export class Gardenlet {
     const cleanup = new CleanupStack();
     try {
       const config = shootClusterConfig(shoot, seed);
+      parseRegistryConfig(shoot);
       const { flow, controlPlane } = await createShootFlow({
         shoot, config, technicalId: id, seedRaw: this.raw, binaries: this.binaries!, runtime: this.runtime, cleanup,
         componentTimeoutMs: this.options.componentTimeoutMs, nodesTimeoutMs: this.options.nodesTimeoutMs,

@@ -11,3 +11,5 @@ export {
 } from './control-plane/shoot-cluster-config.ts';
 export { ShootRuntimeStore } from './control-plane/shoot-runtime.ts';
 export { shootPath } from './flow/status-writer.ts';
+export { parseRegistryConfig, registryCacheExtension, EXTENSION_TYPE as REGISTRY_CACHE_EXTENSION, type RegistryCache } from './extensions/registry-cache-config.ts';
+export { NODE_CONFIG_MAP, cacheHostName, type CacheEndpoint } from './extensions/registry-cache-deployer.ts';

@@ -11,3 +11,5 @@ export { readinessTable, junitXml, shootRow, type ScenarioReport, type StepResul
 export { ProgressView } from './report/progress-view.ts';
 export { scenarioCommand } from './scenario-command.ts';
 export { upCommand, downCommand } from './landscape-command.ts';
+export { shootCommand } from './shoot-command.ts';
+export { TEST_UPSTREAM } from './scenario/registry-cache-steps.ts';

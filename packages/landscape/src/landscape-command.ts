@@ -24,6 +24,13 @@ interface LandscapeRecord {
   startedAt: string;
 }
 
+/** The garden kubeconfig of the landscape `seedbed up` runs. */
+export function runningLandscapeKubeconfig(): string {
+  const record = readRecord();
+  if (!record || !isAlive(record.pid)) throw new SeedbedError('LANDSCAPE_NOT_RUNNING', 'no landscape is running', { hint: 'start one with `seedbed up`, or pass --kubeconfig' });
+  return record.kubeconfig;
+}
+
 function readRecord(): LandscapeRecord | undefined {
   const file = join(landscapeDir(), LANDSCAPE_FILE);
   if (!existsSync(file)) return undefined;

@@ -126,6 +126,11 @@ export class Landscape {
     await this.gardenlet.stopAllControlPlanes(ids);
   }
 
+  /** Registers something a scenario started alongside the landscape, stopped by down(). */
+  onDown(action: () => Promise<void> | void): void {
+    this.cleanup.add('scenario resource', action);
+  }
+
   /** Stops everything the landscape started; returns the problems cleanup ran into. */
   async down(): Promise<string[]> {
     return this.cleanup.run();

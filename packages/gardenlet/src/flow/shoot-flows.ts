@@ -7,6 +7,7 @@
  *                                                                            ├─ register-nodes → wait-nodes-ready ─┴─ wait-system-components
  *                                                                            └─ store-kubeconfig
  */
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { AppsV1Api } from '@kubernetes/client-node';
 import { CleanupStack, Flow, PermanentError, Wait, type Task } from '@seedbed/core';
@@ -14,6 +15,8 @@ import type { ResolvedBinaries } from '@seedbed/binaries';
 import { KubeRaw, controlPlaneTasks, loadKubeConfig, type ClusterConfig, type ControlPlaneTasks } from '@seedbed/cluster';
 import type { Shoot } from '@seedbed/gardener-api';
 import { corednsObjects } from '../control-plane/coredns.ts';
+import { registryCacheTasks, removeRegistryCacheTask } from '../extensions/registry-cache-deployer.ts';
+import { parseRegistryConfig } from '../extensions/registry-cache-config.ts';
 import { embeddedKubeconfig } from '../control-plane/embedded-kubeconfig.ts';
 import { KUBECONFIG_SECRET, persistentPki, writeSecret } from '../control-plane/shoot-secrets.ts';
 import type { RuntimeRecord, ShootRuntimeStore } from '../control-plane/shoot-runtime.ts';
@@ -107,6 +110,20 @@ export async function createShootFlow(options: ShootFlowOptions): Promise<ShootF
       },
     },
   ];
+  const caches = parseRegistryConfig(shoot);
+  if (caches) {
+    tasks.push(
+      ...registryCacheTasks({
+        shoot, caches, config, dir, technicalId, seedRaw, cleanup: options.cleanup,
+        onComponent: async (component) => {
+          record.components.push(component);
+          await runtime.write(record);
+        },
+      }).tasks,
+    );
+  } else if (existsSync(join(dir, 'registry-cache')) || existsSync(join(dir, 'nodes'))) {
+    tasks.push(removeRegistryCacheTask(shoot, dir, technicalId, seedRaw));
+  }
   return { flow: new Flow(`shoot ${shoot.metadata.namespace}/${shoot.metadata.name}`, tasks), controlPlane: cp };
 }
 

@@ -12,6 +12,7 @@ import type { ShippedConfig } from '@seedbed/cluster';
 import type { ConditionStatus, ShootConditionType } from '@seedbed/gardener-api';
 import type { GardenletOptions } from '@seedbed/gardenlet';
 import type { ShootExpectation } from './expectations.ts';
+import * as registryCache from './registry-cache-steps.ts';
 import * as steps from './steps.ts';
 import type { Step } from './steps.ts';
 
@@ -78,6 +79,26 @@ export class Scenario {
 
   restartGardenlet(): this {
     return this.step(steps.restartGardenlet());
+  }
+
+  startUpstreamRegistry(): this {
+    return this.step(registryCache.startUpstreamRegistry());
+  }
+
+  createShootWithRegistryCache(manifest: KubeObject): this {
+    return this.step(registryCache.createShootWithRegistryCache(manifest));
+  }
+
+  pullTwiceThroughCache(name: string): this {
+    return this.step(registryCache.pullTwiceThroughCache(name));
+  }
+
+  removeRegistryCacheExtension(name: string): this {
+    return this.step(registryCache.removeRegistryCacheExtension(name));
+  }
+
+  expectNoMirrors(name: string, timeoutMs?: number): this {
+    return this.step(registryCache.expectNoMirrors(name, timeoutMs));
   }
 
   rememberControlPlane(name: string): this {

@@ -33,7 +33,7 @@ export const ipv6Shoot = (name: string, options: ShootOptions = {}) => shootMani
 export const dualStackShoot = (name: string, options: ShootOptions = {}) => shootManifest(name, { ...options, families: ['IPv4', 'IPv6'] });
 
 /** Gardener-shaped example manifests kept in @seedbed/gardener-api's testdata. */
-export function gardenerExampleShoot(file: 'shoot-local.yaml' | 'shoot-local-ipv6.yaml'): KubeObject {
+export function gardenerExampleShoot(file: 'shoot-local.yaml' | 'shoot-local-ipv6.yaml' | 'shoot-registry-cache.yaml'): KubeObject {
   const path = fileURLToPath(new URL(`../../../gardener-api/src/testdata/${file}`, import.meta.url));
   return parse(readFileSync(path, 'utf8')) as KubeObject;
 }
