@@ -3,6 +3,7 @@ import { Command } from 'commander';
 import { csrApproverCommand } from '@seedbed/csr-approver';
 import { nodeAgentCommand } from '@seedbed/node-agent';
 import { registryCacheCommand } from '@seedbed/registry-cache';
+import { rolloutCommand } from '@seedbed/rollout';
 import { downCommand, scenarioCommand, shootCommand, upCommand } from '@seedbed/landscape';
 import { binariesCommand } from './commands/binaries-command.ts';
 import { clusterCommand } from './commands/cluster-command.ts';
@@ -19,6 +20,7 @@ export function createProgram(): Command {
   program.addCommand(scenarioCommand());
   program.addCommand(csrApproverCommand());
   program.addCommand(nodeAgentCommand());
+  program.addCommand(rolloutCommand());
   program.addCommand(shootCommand());
   program.addCommand(upCommand());
   program.addCommand(downCommand());

@@ -5,9 +5,10 @@
  * lastErrors naming the failing task, retries with backoff, a finalizer for
  * deletion, and — once a shoot is up — its health by watches.
  */
+import { setMaxListeners } from 'node:events';
 import { CustomObjectsApi, makeInformer, type KubeConfig, type KubernetesListObject, type KubernetesObject } from '@kubernetes/client-node';
 import { LOCAL_CLUSTER_BINARIES, resolveBinaries, type ResolvedBinaries } from '@seedbed/binaries';
-import { KubeRaw, loadKubeConfig, type ComponentRecord } from '@seedbed/cluster';
+import { KubeRaw, componentAlive, loadKubeConfig, type ComponentRecord } from '@seedbed/cluster';
 import { CleanupStack, FlowError, createLogger, describeError, type Clock, type FlowEvent, systemClock } from '@seedbed/core';
 import { GROUP, SHOOT_FINALIZER, VERSION, type Condition, type LastOperationType, type Seed, type Shoot } from '@seedbed/gardener-api';
 import { shootClusterConfig, shootTechnicalId } from './control-plane/shoot-cluster-config.ts';
@@ -19,6 +20,7 @@ import { computeConditions } from './health/shoot-conditions.ts';
 import { ShootHealthMonitor, type ProcessHandle } from './health/shoot-health-monitor.ts';
 import { WorkQueue } from './work-queue.ts';
 import { restartOnError } from './restart-on-error.ts';
+import { faultsForVersion, type GardenletFault } from './faults/version-catalog.ts';
 
 export const DEFAULT_GARDENLET_VERSION = 'v1.0.0-seedbed';
 export const DEFAULT_RETRIES = 2;
@@ -44,6 +46,8 @@ export interface GardenletOptions {
   clock?: Clock;
   /** Observes every flow event of every shoot (progress bars, benchmarks). */
   onFlowEvent?: (shoot: string, event: FlowEvent) => void;
+  /** Injected faults; derived from the version by the version catalog when unset. */
+  faults?: GardenletFault[];
 }
 
 interface ShootState {
@@ -65,6 +69,8 @@ export class Gardenlet {
   private informer?: ReturnType<typeof makeInformer<KubernetesObject>>;
   private binaries?: ResolvedBinaries;
   private stopped = false;
+  /** Aborts in-flight flows on stop(); their processes keep running for the next gardenlet to adopt. */
+  private readonly aborter = new AbortController();
 
   constructor(options: GardenletOptions) {
     this.options = options;
@@ -75,10 +81,17 @@ export class Gardenlet {
     this.clock = options.clock ?? systemClock;
     this.queue = new WorkQueue((key) => this.reconcile(key), options.concurrency ?? DEFAULT_CONCURRENCY, this.clock);
     this.binaries = options.binaries;
+    // every running task of every shoot listens on it
+    setMaxListeners(0, this.aborter.signal);
   }
 
   get version(): string {
     return this.options.version ?? DEFAULT_GARDENLET_VERSION;
+  }
+
+  /** The faults this gardenlet injects (none for an ordinary version). */
+  get faults(): GardenletFault[] {
+    return this.options.faults ?? faultsForVersion(this.version);
   }
 
   async start(): Promise<void> {
@@ -101,7 +114,9 @@ export class Gardenlet {
   /** Stops watching; shoot control planes keep running (a restarted gardenlet adopts them). */
   async stop(): Promise<void> {
     this.stopped = true;
+    this.aborter.abort(new Error('gardenlet stopped'));
     this.queue.stop();
+    await this.queue.idle();
     await this.informer?.stop();
     await Promise.all([...this.states.values()].map((s) => s.monitor?.stop()));
     this.states.clear();
@@ -154,6 +169,11 @@ export class Gardenlet {
       state.attempts = 0;
       return this.reconcileCreate(key, shoot, state, id);
     }
+    if (op && op.state !== 'Processing' && shoot.status?.gardener?.version && shoot.status.gardener.version !== this.version) {
+      // reconciled by another gardenlet version (an update or a rollback): reconcile at ours, as Gardener does after an upgrade
+      state.attempts = 0;
+      return this.reconcileCreate(key, shoot, state, id);
+    }
     const upToDate = op?.state === 'Succeeded' && shoot.status?.observedGeneration === shoot.metadata.generation;
     if (upToDate) {
       // nothing to do but watch (a restarted gardenlet adopts the running control plane); like
@@ -169,8 +189,13 @@ export class Gardenlet {
     const type: LastOperationType = shoot.status?.lastOperation?.type === 'Create' && shoot.status.lastOperation.state !== 'Succeeded' ? 'Create' : shoot.status?.lastOperation ? 'Reconcile' : 'Create';
     await state.monitor?.stop();
     state.monitor = undefined;
-    // whatever a failed or interrupted earlier run left is stopped; certificates come back from the Secret
-    await this.runtime.stop(id);
+    // An operation another gardenlet left Processing is resumed: running components are adopted, not
+    // restarted. Otherwise whatever a failed earlier run left is stopped. Certificates come from the Secret.
+    const previous = this.runtime.read(id);
+    const resume = shoot.status?.lastOperation?.state === 'Processing' && state.attempts === 0 && previous?.ports ? { ...previous, ports: previous.ports } : undefined;
+    this.log.debug('%s: %s (%s)', key, resume ? 'resuming an interrupted operation' : 'running the flow', (previous?.components ?? []).map((c) => `${c.name}:${c.pid}:${componentAlive(c) ? 'alive' : 'gone'}`).join(' '));
+    if (resume) await this.runtime.stop(id, (c) => c.name === 'registry-cache');
+    else await this.runtime.stop(id);
     const seed = await this.raw.get<Seed>(`/apis/${GROUP}/${VERSION}/seeds/${this.options.seedName}`);
     let percent = 0;
     let current = shoot;
@@ -184,10 +209,13 @@ export class Gardenlet {
       const { flow, controlPlane } = await createShootFlow({
         shoot, config, technicalId: id, seedRaw: this.raw, binaries: this.binaries!, runtime: this.runtime, cleanup,
         componentTimeoutMs: this.options.componentTimeoutMs, nodesTimeoutMs: this.options.nodesTimeoutMs,
+        faults: this.faults, version: this.version,
+        resume,
       });
       let writes = Promise.resolve();
       await flow.run({
         clock: this.clock,
+        signal: this.aborter.signal,
         onEvent: (event) => {
           this.options.onFlowEvent?.(key, event);
           if (event.type === 'progress') {
@@ -200,9 +228,14 @@ export class Gardenlet {
       percent = 100;
       await write('Succeeded', `Shoot cluster has been successfully ${type === 'Create' ? 'created' : 'reconciled'}.`, { observedGeneration: shoot.metadata.generation, lastErrors: null });
       state.attempts = 0;
-      const handles = new Map<string, ProcessHandle>([...controlPlane.processes].map(([name, process]) => [name, { kind: 'started', process }]));
+      const handles = new Map<string, ProcessHandle>([
+        ...[...controlPlane.adopted].map(([name, record]): [string, ProcessHandle] => [name, { kind: 'adopted', record }]),
+        ...[...controlPlane.processes].map(([name, process]): [string, ProcessHandle] => [name, { kind: 'started', process }]),
+      ]);
       this.watchHealth(key, current, id, handles);
     } catch (error) {
+      // stopped mid-flow: leave the operation Processing for the next gardenlet to resume
+      if (this.stopped) return;
       state.attempts++;
       const failures = error instanceof FlowError ? error.failures : [{ task: 'prepare', error }];
       if (error instanceof FlowError) percent = error.percent;

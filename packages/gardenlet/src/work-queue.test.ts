@@ -19,6 +19,18 @@ describe('WorkQueue', () => {
     expect(runs).toEqual(['a', 'a']);
   });
 
+  it('becomes idle after stop even when a running key was re-added', async () => {
+    let release!: () => void;
+    const queue = new WorkQueue(() => new Promise<void>((r) => (release = r)));
+    queue.add('a');
+    await new Promise((r) => setImmediate(r));
+    queue.add('a');
+    queue.stop();
+    const idle = queue.idle();
+    release();
+    await expect(idle).resolves.toBeUndefined();
+  });
+
   it('limits concurrency across keys', async () => {
     let active = 0;
     let peak = 0;

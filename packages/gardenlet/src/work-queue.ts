@@ -44,21 +44,23 @@ export class WorkQueue {
         .catch(() => {})
         .finally(() => {
           this.running.delete(key);
-          if (this.dirty.delete(key)) this.waiting.push(key);
+          if (this.dirty.delete(key) && !this.stopped) this.waiting.push(key);
           this.pump();
-          if (this.running.size === 0 && this.waiting.length === 0) this.idleWaiters.splice(0).forEach((r) => r());
+          if (this.running.size === 0 && (this.waiting.length === 0 || this.stopped)) this.idleWaiters.splice(0).forEach((r) => r());
         });
     }
   }
 
   /** Resolves when nothing runs or waits. */
   idle(): Promise<void> {
-    if (this.running.size === 0 && this.waiting.length === 0) return Promise.resolve();
+    if (this.running.size === 0 && (this.waiting.length === 0 || this.stopped)) return Promise.resolve();
     return new Promise((r) => this.idleWaiters.push(r));
   }
 
+  /** No new work starts; running work finishes (idle() resolves then). */
   stop(): void {
     this.stopped = true;
     this.waiting.length = 0;
+    this.dirty.clear();
   }
 }

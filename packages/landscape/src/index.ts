@@ -1,10 +1,13 @@
-export { Landscape, type LandscapeOptions } from './landscape.ts';
+export { Landscape, type LandscapeOptions, type SeedSpec } from './landscape.ts';
+export { GardenletManager, type GardenletStart } from './gardenlet-manager.ts';
 export { ShootWatcher } from './shoot-watcher.ts';
 export { Scenario, scenario, type GardenletSettings } from './scenario/scenario.ts';
 export { reaches, stopsAt, summarize, ShootExpectation, DEFAULT_EXPECTATION_TIMEOUT_MS } from './scenario/expectations.ts';
 export { shootManifest, ipv4Shoot, ipv6Shoot, dualStackShoot, gardenerExampleShoot, PROJECT_NAMESPACE, type ShootOptions } from './scenario/shoot-manifests.ts';
 export * as steps from './scenario/steps.ts';
 export type { Step, StepContext } from './scenario/steps.ts';
+export * as rolloutSteps from './scenario/rollout-steps.ts';
+export { DEFAULT_ROLLOUT_TIMEOUT_MS, type RolloutExpectation } from './scenario/rollout-steps.ts';
 export { runScenario, DEFAULT_REPORT_DIR, type RunOptions } from './scenario/runner.ts';
 export { loadScenario, scenarioNames, SCENARIOS_DIR } from './scenario/registry.ts';
 export { readinessTable, junitXml, shootRow, type ScenarioReport, type StepResult, type ShootRow } from './report/scenario-report.ts';

@@ -3,6 +3,11 @@
  * Gardener's local setup) with the Gardener API installed, the default
  * project/cloud profile/seed, a scheduler and one gardenlet per seed. `down()`
  * stops everything it started, shoot control planes included.
+ *
+ * More seeds can be registered on the same cluster (`seeds`), each with its
+ * own in-process gardenlet; a GardenletManager runs them all and follows the
+ * seeds' gardenlet-version labels. `rollouts` adds the Rollout API and its
+ * controller, which updates seeds through those labels.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -18,8 +23,16 @@ import {
   type KubeObject,
 } from '@seedbed/cluster';
 import { CleanupStack, silentProgress, type FlowEvent, type Progress } from '@seedbed/core';
-import { DEFAULT_SEED, GROUP, VERSION, installGardenerApi, installLocalLandscape, type Shoot } from '@seedbed/gardener-api';
+import { DEFAULT_SEED, GROUP, VERSION, installGardenerApi, installLocalLandscape, seedFor, type Shoot } from '@seedbed/gardener-api';
 import { Gardenlet, ShootScheduler, shootTechnicalId, type GardenletOptions } from '@seedbed/gardenlet';
+import { RolloutController, installRolloutApi } from '@seedbed/rollout';
+import { GardenletManager } from './gardenlet-manager.ts';
+
+/** A seed registered on the landscape's cluster besides `local` (or `local` itself, to give it labels). */
+export interface SeedSpec {
+  name: string;
+  labels?: Record<string, string>;
+}
 
 export interface LandscapeOptions {
   config: ClusterConfig;
@@ -30,13 +43,18 @@ export interface LandscapeOptions {
   gardenlet?: Partial<Omit<GardenletOptions, 'seedName' | 'kubeconfigPath' | 'stateDir'>>;
   onFlowEvent?: (shoot: string, event: FlowEvent) => void;
   signal?: AbortSignal;
+  /** More seeds on the same cluster, each with its own gardenlet. */
+  seeds?: SeedSpec[];
+  /** Install the Rollout API and run the rollout controller. */
+  rollouts?: boolean;
 }
 
 export class Landscape {
   readonly cluster: ClusterInfo;
   readonly raw: KubeRaw;
   readonly config: ClusterConfig;
-  gardenlet: Gardenlet;
+  readonly gardenlets: GardenletManager;
+  readonly rollouts?: RolloutController;
   readonly scheduler: ShootScheduler;
   private readonly provider: ClusterProvider;
   private readonly cleanup: CleanupStack;
@@ -48,7 +66,8 @@ export class Landscape {
     config: ClusterConfig;
     provider: ClusterProvider;
     cleanup: CleanupStack;
-    gardenlet: Gardenlet;
+    gardenlets: GardenletManager;
+    rollouts?: RolloutController;
     scheduler: ShootScheduler;
     stateDir: string;
     options: LandscapeOptions;
@@ -57,7 +76,8 @@ export class Landscape {
     this.config = init.config;
     this.provider = init.provider;
     this.cleanup = init.cleanup;
-    this.gardenlet = init.gardenlet;
+    this.gardenlets = init.gardenlets;
+    this.rollouts = init.rollouts;
     this.scheduler = init.scheduler;
     this.stateDir = init.stateDir;
     this.options = init.options;
@@ -82,17 +102,30 @@ export class Landscape {
       const scheduler = new ShootScheduler(cluster.kubeconfigPath);
       await scheduler.start();
       cleanup.add('stop scheduler', () => scheduler.stop());
-      const gardenlet = new Gardenlet({
+      const raw = new KubeRaw(loadKubeConfig(cluster.kubeconfigPath));
+      for (const seed of options.seeds ?? []) {
+        const object = seedFor(options.config, seed.name);
+        object.metadata.labels = { ...(object.metadata.labels as Record<string, string>), ...seed.labels };
+        await raw.apply(object);
+      }
+      const gardenlets = new GardenletManager({
         ...options.gardenlet,
-        seedName: DEFAULT_SEED,
         kubeconfigPath: cluster.kubeconfigPath,
         stateDir: join(stateDir, 'gardenlet'),
         onFlowEvent: options.onFlowEvent,
       });
-      await gardenlet.start();
-      const landscape = new Landscape({ cluster, config: options.config, provider, cleanup, gardenlet, scheduler, stateDir, options });
-      cleanup.add('stop gardenlet and shoot control planes', () => landscape.stopGardenletAndShoots());
-      progress.info(`landscape up: seed "${DEFAULT_SEED}" on ${cluster.server}`);
+      const seedNames = [DEFAULT_SEED, ...(options.seeds ?? []).map((s) => s.name).filter((n) => n !== DEFAULT_SEED)];
+      const rollouts = options.rollouts ? new RolloutController({ kubeconfigPath: cluster.kubeconfigPath }) : undefined;
+      const landscape = new Landscape({ cluster, config: options.config, provider, cleanup, gardenlets, rollouts, scheduler, stateDir, options });
+      cleanup.add('stop gardenlets and shoot control planes', () => landscape.stopGardenletAndShoots());
+      for (const name of seedNames) await gardenlets.add(name);
+      await gardenlets.start();
+      if (rollouts) {
+        await installRolloutApi(cluster.kubeconfigPath);
+        await rollouts.start();
+        cleanup.add('stop rollout controller', () => rollouts.stop());
+      }
+      progress.info(`landscape up: seed${seedNames.length > 1 ? 's' : ''} ${seedNames.map((n) => `"${n}"`).join(', ')} on ${cluster.server}`);
       return landscape;
     } catch (error) {
       await cleanup.run();
@@ -100,12 +133,14 @@ export class Landscape {
     }
   }
 
-  /** Replaces the gardenlet (a restart, or a new version); shoot control planes keep running. */
-  async restartGardenlet(overrides: Partial<GardenletOptions> = {}): Promise<Gardenlet> {
-    await this.gardenlet.stop();
-    this.gardenlet = new Gardenlet({ ...this.gardenlet.options, ...overrides });
-    await this.gardenlet.start();
-    return this.gardenlet;
+  /** The gardenlet of seed `local`. */
+  get gardenlet(): Gardenlet {
+    return this.gardenlets.get(DEFAULT_SEED)!;
+  }
+
+  /** Replaces the gardenlet of `seed` (a restart, or a new version); shoot control planes keep running. */
+  async restartGardenlet(overrides: Partial<GardenletOptions> = {}, seed = DEFAULT_SEED): Promise<Gardenlet> {
+    return this.gardenlets.restart(seed, overrides);
   }
 
   async createShoot(shoot: KubeObject): Promise<Shoot> {
@@ -121,9 +156,9 @@ export class Landscape {
   }
 
   private async stopGardenletAndShoots(): Promise<void> {
-    await this.gardenlet.stop();
+    await this.gardenlets.stop();
     const ids = (await this.shoots().catch(() => [] as Shoot[])).map(shootTechnicalId);
-    await this.gardenlet.stopAllControlPlanes(ids);
+    await this.gardenlets.get(DEFAULT_SEED)?.stopAllControlPlanes(ids);
   }
 
   /** Registers something a scenario started alongside the landscape, stopped by down(). */

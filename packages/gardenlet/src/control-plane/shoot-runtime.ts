@@ -7,7 +7,7 @@
 import { readFileSync } from 'node:fs';
 import { mkdir, rename, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { componentAlive, type ComponentRecord } from '@seedbed/cluster';
+import { componentAlive, type ComponentRecord, type Ports } from '@seedbed/cluster';
 import { killGroup } from '@seedbed/core';
 
 export const STOP_GRACE_MS = 3_000;
@@ -17,6 +17,8 @@ export interface RuntimeRecord {
   server?: string;
   adminKubeconfig?: string;
   components: ComponentRecord[];
+  /** The ports of the control plane, so an interrupted bring-up can resume with them. */
+  ports?: Ports;
 }
 
 export class ShootRuntimeStore {
@@ -61,11 +63,11 @@ export class ShootRuntimeStore {
     return !!record?.server && !!record.adminKubeconfig && record.components.length > 0 && record.components.every(componentAlive);
   }
 
-  /** Stops every recorded process (SIGTERM, SIGKILL after the grace period). */
-  async stop(technicalId: string): Promise<void> {
+  /** Stops the recorded processes (all, or those `which` selects): SIGTERM, SIGKILL after the grace period. */
+  async stop(technicalId: string, which: (c: ComponentRecord) => boolean = () => true): Promise<void> {
     const record = this.read(technicalId);
     await Promise.all(
-      (record?.components ?? []).map(async (c) => {
+      (record?.components ?? []).filter(which).map(async (c) => {
         if (!componentAlive(c)) return;
         killGroup(c.pid, 'SIGTERM');
         const deadline = Date.now() + STOP_GRACE_MS;

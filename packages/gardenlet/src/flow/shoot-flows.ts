@@ -12,7 +12,7 @@ import { join } from 'node:path';
 import { AppsV1Api } from '@kubernetes/client-node';
 import { CleanupStack, Flow, PermanentError, Wait, type Task } from '@seedbed/core';
 import type { ResolvedBinaries } from '@seedbed/binaries';
-import { KubeRaw, controlPlaneTasks, loadKubeConfig, type ClusterConfig, type ControlPlaneTasks } from '@seedbed/cluster';
+import { KubeRaw, componentAlive, controlPlaneTasks, loadKubeConfig, type ClusterConfig, type ControlPlaneTasks, type Ports } from '@seedbed/cluster';
 import type { Shoot } from '@seedbed/gardener-api';
 import { corednsObjects } from '../control-plane/coredns.ts';
 import { registryCacheTasks, removeRegistryCacheTask } from '../extensions/registry-cache-deployer.ts';
@@ -20,6 +20,7 @@ import { parseRegistryConfig } from '../extensions/registry-cache-config.ts';
 import { embeddedKubeconfig } from '../control-plane/embedded-kubeconfig.ts';
 import { KUBECONFIG_SECRET, persistentPki, writeSecret } from '../control-plane/shoot-secrets.ts';
 import type { RuntimeRecord, ShootRuntimeStore } from '../control-plane/shoot-runtime.ts';
+import { InjectedFaultError, faultFor, type GardenletFault } from '../faults/version-catalog.ts';
 
 export const SYSTEM_COMPONENTS_TIMEOUT_MS = 60_000;
 
@@ -33,6 +34,12 @@ export interface ShootFlowOptions {
   cleanup: CleanupStack;
   componentTimeoutMs?: number;
   nodesTimeoutMs?: number;
+  /** Injected faults: the named tasks fail for shoots of the given families. */
+  faults?: readonly GardenletFault[];
+  /** The gardenlet version, for fault messages. */
+  version?: string;
+  /** An interrupted earlier run to resume: its ports and the components still running. */
+  resume?: RuntimeRecord & { ports: Ports };
 }
 
 export interface ShootFlow {
@@ -43,8 +50,9 @@ export interface ShootFlow {
 export async function createShootFlow(options: ShootFlowOptions): Promise<ShootFlow> {
   const { shoot, config, technicalId, seedRaw, runtime } = options;
   const dir = await runtime.prepare(technicalId);
-  const record: RuntimeRecord = { technicalId, components: [] };
+  const record: RuntimeRecord = { technicalId, components: [], ports: options.resume?.ports };
   await runtime.write(record);
+  const resumable = options.resume;
   const cp = controlPlaneTasks({
     config,
     stateDir: dir,
@@ -53,6 +61,11 @@ export async function createShootFlow(options: ShootFlowOptions): Promise<ShootF
     timeoutMs: options.componentTimeoutMs,
     nodesTimeoutMs: options.nodesTimeoutMs,
     createPki: persistentPki(seedRaw, technicalId, config),
+    resume: resumable && { ports: resumable.ports, alive: (name) => resumable.components.find((c) => c.name === name && componentAlive(c)) },
+    onPorts: async (ports) => {
+      record.ports = ports;
+      await runtime.write(record);
+    },
     onComponent: async (component) => {
       record.components.push(component);
       await runtime.write(record);
@@ -124,7 +137,11 @@ export async function createShootFlow(options: ShootFlowOptions): Promise<ShootF
   } else if (existsSync(join(dir, 'registry-cache')) || existsSync(join(dir, 'nodes'))) {
     tasks.push(removeRegistryCacheTask(shoot, dir, technicalId, seedRaw));
   }
-  return { flow: new Flow(`shoot ${shoot.metadata.namespace}/${shoot.metadata.name}`, tasks), controlPlane: cp };
+  const faulty = tasks.map((task): Task => {
+    const fault = faultFor(options.faults ?? [], task.name, shoot);
+    return fault ? { ...task, run: async () => { throw new InjectedFaultError(options.version ?? 'unknown', fault); } } : task;
+  });
+  return { flow: new Flow(`shoot ${shoot.metadata.namespace}/${shoot.metadata.name}`, faulty), controlPlane: cp };
 }
 
 export function deleteShootFlow(shoot: Shoot, technicalId: string, seedRaw: KubeRaw, runtime: ShootRuntimeStore): Flow {

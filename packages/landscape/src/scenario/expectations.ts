@@ -13,6 +13,7 @@ export class ShootExpectation {
   readonly outcome: 'succeeded' | 'stopped';
   failingTask?: string;
   allConditionsTrue = false;
+  gardenerVersion?: string;
   timeoutMs = DEFAULT_EXPECTATION_TIMEOUT_MS;
 
   constructor(percent: number, outcome: 'succeeded' | 'stopped') {
@@ -22,6 +23,12 @@ export class ShootExpectation {
 
   withAllConditionsTrue(): this {
     this.allConditionsTrue = true;
+    return this;
+  }
+
+  /** The last operation was run by a gardenlet of this version. */
+  reconciledBy(version: string): this {
+    this.gardenerVersion = version;
     return this;
   }
 
@@ -37,7 +44,7 @@ export class ShootExpectation {
 
   describe(): string {
     const what = this.outcome === 'succeeded' ? `reaches ${this.percent}%` : `stops at exactly ${this.percent}%`;
-    return [what, this.failingTask && `fails at task ${this.failingTask}`, this.allConditionsTrue && 'has all conditions True', `within ${this.timeoutMs / 1000}s`]
+    return [what, this.failingTask && `fails at task ${this.failingTask}`, this.allConditionsTrue && 'has all conditions True', this.gardenerVersion && `by gardenlet ${this.gardenerVersion}`, `within ${this.timeoutMs / 1000}s`]
       .filter(Boolean)
       .join(', ');
   }
@@ -46,6 +53,7 @@ export class ShootExpectation {
   check(shoot: Shoot | undefined): boolean {
     const op = shoot?.status?.lastOperation;
     if (!shoot || !op) return false;
+    if (this.gardenerVersion && shoot.status?.gardener?.version !== this.gardenerVersion) return false;
     if (this.outcome === 'succeeded') {
       if (op.state === 'Failed') throw new SeedbedError('EXPECTATION_FAILED', `stopped at ${op.progress}% instead: ${summarize(shoot)}`);
       if (op.state !== 'Succeeded' || op.progress < this.percent) return false;

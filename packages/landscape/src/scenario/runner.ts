@@ -49,6 +49,8 @@ export async function runScenario(scenario: Scenario, options: RunOptions = {}):
       provider: options.provider,
       progress,
       gardenlet: scenario.gardenlet,
+      seeds: scenario.seeds,
+      rollouts: scenario.rollouts,
       onFlowEvent: (shoot, event) => options.view?.onFlowEvent(shoot, event),
       signal: options.signal,
     });

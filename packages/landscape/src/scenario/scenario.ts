@@ -12,7 +12,11 @@ import type { ShippedConfig } from '@seedbed/cluster';
 import type { ConditionStatus, ShootConditionType } from '@seedbed/gardener-api';
 import type { GardenletOptions } from '@seedbed/gardenlet';
 import type { ShootExpectation } from './expectations.ts';
+import type { RolloutSpec } from '@seedbed/rollout';
+import type { SeedSpec } from '../landscape.ts';
 import * as registryCache from './registry-cache-steps.ts';
+import * as rolloutSteps from './rollout-steps.ts';
+import type { RolloutExpectation } from './rollout-steps.ts';
 import * as steps from './steps.ts';
 import type { Step } from './steps.ts';
 
@@ -23,6 +27,10 @@ export class Scenario {
   readonly description: string;
   cluster: ShippedConfig = 'dual-stack';
   gardenlet: GardenletSettings = {};
+  /** Seeds registered besides `local`, each with its own gardenlet. */
+  seeds: SeedSpec[] = [];
+  /** Whether the landscape runs the Rollout API and controller (set by startRollout). */
+  rollouts = false;
   readonly steps: Step[] = [];
 
   constructor(name: string, description: string) {
@@ -38,6 +46,34 @@ export class Scenario {
   withGardenlet(settings: GardenletSettings): this {
     this.gardenlet = { ...this.gardenlet, ...settings };
     return this;
+  }
+
+  withSeeds(seeds: SeedSpec[]): this {
+    this.seeds = [...this.seeds, ...seeds];
+    return this;
+  }
+
+  startRollout(name: string, spec: RolloutSpec): this {
+    this.rollouts = true;
+    return this.step(rolloutSteps.startRollout(name, spec));
+  }
+
+  updateRollout(name: string, spec: Partial<RolloutSpec>): this {
+    return this.step(rolloutSteps.updateRollout(name, spec));
+  }
+
+  expectRollout(name: string, expectation: RolloutExpectation): this {
+    return this.step(rolloutSteps.expectRollout(name, expectation));
+  }
+
+  /** Every start of a gardenlet at `version` so far was on one of `seeds`. */
+  expectVersionOnlyOn(version: string, seeds: string[]): this {
+    return this.step(rolloutSteps.expectVersionOnlyOn(version, seeds));
+  }
+
+  /** The gardenlets of `seeds` run `version` now. */
+  expectGardenlets(version: string, seeds: string[]): this {
+    return this.step(rolloutSteps.expectGardenlets(version, seeds));
   }
 
   step(step: Step): this {
@@ -99,6 +135,14 @@ export class Scenario {
 
   expectNoMirrors(name: string, timeoutMs?: number): this {
     return this.step(registryCache.expectNoMirrors(name, timeoutMs));
+  }
+
+  waitForProgress(name: string, percent: number): this {
+    return this.step(steps.waitForProgress(name, percent));
+  }
+
+  expectRememberedComponentsKept(name: string): this {
+    return this.step(steps.expectRememberedComponentsKept(name));
   }
 
   rememberControlPlane(name: string): this {

@@ -12,6 +12,8 @@ export interface ShootOptions {
   workers?: number;
   annotations?: Record<string, string>;
   networking?: { pods?: string; services?: string; nodes?: string };
+  /** Schedules the shoot on this seed (skipping the scheduler). */
+  seedName?: string;
 }
 
 export function shootManifest(name: string, options: ShootOptions = {}): KubeObject {
@@ -21,6 +23,7 @@ export function shootManifest(name: string, options: ShootOptions = {}): KubeObj
     metadata: { name, namespace: PROJECT_NAMESPACE, ...(options.annotations ? { annotations: options.annotations } : {}) },
     spec: {
       cloudProfile: { name: DEFAULT_CLOUD_PROFILE },
+      ...(options.seedName ? { seedName: options.seedName } : {}),
       region: 'local',
       networking: { type: 'calico', ipFamilies: options.families ?? ['IPv4'], ...options.networking },
       provider: { type: 'local', workers: [{ name: 'local', machine: { type: 'local' }, minimum: options.workers ?? 1, maximum: Math.max(2, options.workers ?? 1) }] },

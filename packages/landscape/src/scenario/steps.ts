@@ -144,3 +144,26 @@ export const expectSameControlPlane = (name: string, settleMs = 2_000): Step => 
     }
   },
 });
+
+/** Waits until the shoot's running operation has reached `percent` (to interrupt it there). */
+export const waitForProgress = (name: string, percent: number, timeoutMs = 60_000): Step => ({
+  title: `shoot ${name} is at ${percent}% or more of its operation`,
+  run: async ({ watcher }) => {
+    await watcher.waitFor(PROJECT_NAMESPACE, name, `to reach ${percent}%`, timeoutMs, (s) => (s?.status?.lastOperation?.progress ?? 0) >= percent, summarize);
+  },
+});
+
+/** Every component remembered (and alive then) still runs as the same process: nothing was restarted. */
+export const expectRememberedComponentsKept = (name: string): Step => ({
+  title: `shoot ${name} kept every component that was running before`,
+  run: async ({ landscape, watcher, facts }) => {
+    const shoot = watcher.get(PROJECT_NAMESPACE, name);
+    const record = new ShootRuntimeStore(`${landscape.directory}/gardenlet`).read(shootTechnicalId(shoot!));
+    const now = Object.fromEntries((record?.components ?? []).map((c) => [c.name, c.pid]));
+    const before = (facts[`${name}.pids`] ?? {}) as Record<string, number>;
+    if (Object.keys(before).length === 0) throw new SeedbedError('EXPECTATION_FAILED', 'no components were running before');
+    const changed = Object.entries(before).filter(([component, pid]) => now[component] !== pid);
+    if (changed.length) throw new SeedbedError('EXPECTATION_FAILED', `restarted: ${changed.map(([c, pid]) => `${c} (pid ${pid} → ${now[c] ?? 'none'})`).join(', ')}`);
+    facts[`${name}.kept`] = Object.keys(before);
+  },
+});

@@ -31,7 +31,7 @@ import {
 import type { ResolvedBinaries } from '@seedbed/binaries';
 import type { ClusterConfig } from '../../config/kind-config.ts';
 import { callApi, isStatus, loadKubeConfig } from '../../kube/kube-client.ts';
-import { processStartTicks, type ComponentRecord } from '../../state/state-store.ts';
+import { componentAlive, processStartTicks, type ComponentRecord } from '../../state/state-store.ts';
 import { createClusterPki, type ClusterPki } from './cluster-pki.ts';
 import {
   apiserverArgs,
@@ -68,6 +68,31 @@ export interface ControlPlaneOptions {
   nodesTimeoutMs?: number;
   /** Where the PKI comes from (default: a fresh one in stateDir/pki); lets callers restore it from Secrets. */
   createPki?: (dir: string) => Promise<ClusterPki>;
+  /**
+   * Resuming an interrupted bring-up: the ports it used, and the components
+   * still running from it (adopted instead of started again).
+   */
+  resume?: { ports: Ports; alive: (name: string) => ComponentRecord | undefined };
+  /** Called once ports are chosen, so an interrupted run can be resumed with them. */
+  onPorts?: (ports: Ports) => Promise<void>;
+}
+
+/** What readiness waits need of a component, started here or adopted from an earlier run. */
+interface ComponentHandle {
+  spec: { name: string };
+  readonly exit?: { code: number | null; signal: NodeJS.Signals | null };
+  logTail(lines?: number): string[];
+}
+
+function adoptedHandle(record: ComponentRecord): ComponentHandle {
+  const reader = new ManagedProcess({ name: record.name, command: '', args: [], logFile: record.logFile });
+  return {
+    spec: { name: record.name },
+    get exit() {
+      return componentAlive(record) ? undefined : { code: null, signal: null };
+    },
+    logTail: (lines) => reader.logTail(lines),
+  };
 }
 
 export interface ControlPlane {
@@ -81,6 +106,8 @@ export interface ControlPlaneTasks {
   tasks: Task[];
   /** The started processes by component name. */
   processes: ReadonlyMap<string, ManagedProcess>;
+  /** Components adopted from an interrupted earlier run. */
+  adopted: ReadonlyMap<string, ComponentRecord>;
   /** Valid once every task has succeeded. */
   result: () => ControlPlane;
 }
@@ -101,7 +128,17 @@ export function controlPlaneTasks(options: ControlPlaneOptions): ControlPlaneTas
   const server = () => apiserverUrl(config, ports);
   const processes = new Map<string, ManagedProcess>();
 
-  const start = async (command: ComponentCommand): Promise<ManagedProcess> => {
+  const adopted = new Map<string, ComponentRecord>();
+  const handles = new Map<string, ComponentHandle>();
+  const start = async (command: ComponentCommand): Promise<ComponentHandle> => {
+    const running = options.resume?.alive(command.name);
+    if (running) {
+      adopted.set(command.name, running);
+      await options.onComponent(running);
+      const handle = adoptedHandle(running);
+      handles.set(command.name, handle);
+      return handle;
+    }
     const process = new ManagedProcess({
       name: command.name,
       command: binaries.path(command.name),
@@ -110,6 +147,7 @@ export function controlPlaneTasks(options: ControlPlaneOptions): ControlPlaneTas
       cwd: stateDir,
     }).start();
     processes.set(command.name, process);
+    handles.set(command.name, process);
     cleanup.add(`stop ${command.name}`, () => process.stop());
     const pid = process.pid;
     if (pid === undefined) throw new SeedbedError('START_FAILED', `${command.name} could not be started (${binaries.path(command.name)})`);
@@ -118,7 +156,7 @@ export function controlPlaneTasks(options: ControlPlaneOptions): ControlPlaneTas
   };
 
   /** Waits for a URL to answer 200, failing early (with its logs) if the component exits. */
-  const awaitHealthy = async (component: ManagedProcess, what: string, url: string, tls: TlsFiles) => {
+  const awaitHealthy = async (component: ComponentHandle, what: string, url: string, tls: TlsFiles) => {
     const healthy = expectOk(url, tls);
     const exited = () =>
       new PermanentError(
@@ -145,6 +183,10 @@ export function controlPlaneTasks(options: ControlPlaneOptions): ControlPlaneTas
     {
       name: 'allocate-ports',
       run: async () => {
+        if (options.resume) {
+          ports = options.resume.ports;
+          return;
+        }
         if (config.apiServerPort !== undefined && (await isPortInUse(host, config.apiServerPort))) {
           throw new PermanentError('PORT_IN_USE', `networking.apiServerPort ${config.apiServerPort} is already in use on ${host}`, {
             hint: 'stop what listens there, choose another apiServerPort, or remove it from the config to get a free port',
@@ -158,6 +200,7 @@ export function controlPlaneTasks(options: ControlPlaneOptions): ControlPlaneTas
           controllerManager: controllerManager!,
           scheduler: scheduler!,
         };
+        await options.onPorts?.(ports);
       },
     },
     { name: 'create-pki', run: async () => void (pki = await (options.createPki ?? ((dir) => createClusterPki(config, dir)))(join(stateDir, 'pki'))) },
@@ -238,7 +281,7 @@ export function controlPlaneTasks(options: ControlPlaneOptions): ControlPlaneTas
       run: async () => {
         const api = loadKubeConfig(layout.kubeconfigs.admin).makeApiClient(CoreV1Api);
         let last: V1Node[] = [];
-        const kwok = processes.get('kwok')!;
+        const kwok = handles.get('kwok')!;
         await new Wait({
           what: `${config.nodes.length} nodes to be Ready with ${config.families.join('+')} podCIDRs`,
           timeoutMs: options.nodesTimeoutMs ?? options.timeoutMs ?? NODES_READY_TIMEOUT_MS,
@@ -254,7 +297,7 @@ export function controlPlaneTasks(options: ControlPlaneOptions): ControlPlaneTas
     },
   ];
 
-  return { tasks, processes, result: () => ({ server: server(), adminKubeconfig: layout.kubeconfigs.admin, ports }) };
+  return { tasks, processes, adopted, result: () => ({ server: server(), adminKubeconfig: layout.kubeconfigs.admin, ports }) };
 }
 
 export function nodeReady(node: V1Node, families: number): boolean {

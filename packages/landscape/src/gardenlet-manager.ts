@@ -1,0 +1,107 @@
+/**
+ * Runs one in-process gardenlet per managed seed and follows each seed's
+ * `seedbed.dev/gardenlet-version` label: when it names another version than
+ * the seed's gardenlet runs, that gardenlet is stopped (after its running
+ * reconciles finish) and a new one starts at the labelled version — which
+ * then reconciles the seed's shoots, as a Gardener upgrade does. Seeds
+ * without the label keep the version they were started with. Every start is
+ * recorded in `history` (which seed ran which version, when).
+ */
+import { CustomObjectsApi, makeInformer, type KubernetesListObject, type KubernetesObject } from '@kubernetes/client-node';
+import { KubeRaw, loadKubeConfig } from '@seedbed/cluster';
+import { createLogger, describeError } from '@seedbed/core';
+import { GROUP, VERSION, type Seed } from '@seedbed/gardener-api';
+import { Gardenlet, type GardenletOptions } from '@seedbed/gardenlet';
+import { GARDENLET_VERSION_LABEL } from '@seedbed/rollout';
+
+export const MANAGER_WATCH_RESTART_MS = 200;
+
+export interface GardenletStart {
+  seed: string;
+  version: string;
+  /** Epoch ms. */
+  at: number;
+}
+
+export class GardenletManager {
+  readonly history: GardenletStart[] = [];
+  private readonly base: Omit<GardenletOptions, 'seedName'>;
+  private readonly raw: KubeRaw;
+  private readonly gardenlets = new Map<string, Gardenlet>();
+  /** Per-seed chain of restarts, so they never overlap. */
+  private readonly chains = new Map<string, Promise<unknown>>();
+  private readonly log = createLogger('gardenlet-manager');
+  private informer?: ReturnType<typeof makeInformer<KubernetesObject>>;
+  private stopped = false;
+
+  constructor(base: Omit<GardenletOptions, 'seedName'>) {
+    this.base = base;
+    this.raw = new KubeRaw(loadKubeConfig(base.kubeconfigPath));
+  }
+
+  /** Starts a gardenlet for `seed` at its labelled version (or the base version). */
+  async add(seed: string): Promise<Gardenlet> {
+    const object = await this.raw.get<Seed>(`/apis/${GROUP}/${VERSION}/seeds/${seed}`);
+    const labelled = object.metadata.labels?.[GARDENLET_VERSION_LABEL];
+    return this.launch({ ...this.base, seedName: seed, ...(labelled ? { version: labelled } : {}) });
+  }
+
+  /** Watches the seeds' version labels. */
+  async start(): Promise<void> {
+    const kc = loadKubeConfig(this.base.kubeconfigPath);
+    const custom = kc.makeApiClient(CustomObjectsApi);
+    this.informer = makeInformer(kc, `/apis/${GROUP}/${VERSION}/seeds`, () =>
+      custom.listClusterCustomObject({ group: GROUP, version: VERSION, plural: 'seeds' }) as Promise<KubernetesListObject<KubernetesObject>>);
+    const follow = (object: KubernetesObject) => {
+      const seed = object as unknown as Seed;
+      const wanted = seed.metadata.labels?.[GARDENLET_VERSION_LABEL];
+      const running = this.gardenlets.get(seed.metadata.name);
+      if (wanted && running && running.version !== wanted) void this.restart(seed.metadata.name, { version: wanted, faults: undefined }).catch((error: unknown) => this.log.debug('seed %s: %s', seed.metadata.name, describeError(error)));
+    };
+    this.informer.on('add', follow);
+    this.informer.on('update', follow);
+    this.informer.on('error', () => {
+      if (!this.stopped) setTimeout(() => void this.informer?.start().catch(() => {}), MANAGER_WATCH_RESTART_MS).unref();
+    });
+    await this.informer.start();
+  }
+
+  get(seed: string): Gardenlet | undefined {
+    return this.gardenlets.get(seed);
+  }
+
+  seeds(): string[] {
+    return [...this.gardenlets.keys()];
+  }
+
+  /** Replaces a seed's gardenlet (a restart, or a new version); shoot control planes keep running. */
+  restart(seed: string, overrides: Partial<GardenletOptions> = {}): Promise<Gardenlet> {
+    const next = (this.chains.get(seed) ?? Promise.resolve()).catch(() => {}).then(async () => {
+      const current = this.gardenlets.get(seed);
+      if (!current) throw new Error(`no gardenlet for seed ${seed}`);
+      if (this.stopped) return current;
+      if (overrides.version !== undefined && overrides.version === current.version && Object.keys(overrides).every((k) => k === 'version' || k === 'faults')) return current;
+      await current.stop();
+      await current.idle();
+      return this.launch({ ...current.options, ...overrides });
+    });
+    this.chains.set(seed, next);
+    return next;
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    await this.informer?.stop();
+    await Promise.all([...this.chains.values()].map((c) => c.catch(() => {})));
+    await Promise.all([...this.gardenlets.values()].map((g) => g.stop()));
+  }
+
+  private async launch(options: GardenletOptions): Promise<Gardenlet> {
+    const gardenlet = new Gardenlet(options);
+    this.gardenlets.set(options.seedName, gardenlet);
+    this.history.push({ seed: options.seedName, version: gardenlet.version, at: Date.now() });
+    this.log.debug('seed %s: gardenlet %s', options.seedName, gardenlet.version);
+    await gardenlet.start();
+    return gardenlet;
+  }
+}
