@@ -57,3 +57,16 @@ export function onInterrupt(controller: AbortController, notice: (message: strin
     process.off('SIGTERM', handler);
   };
 }
+
+/** Resolves on the first SIGINT or SIGTERM (for commands that run until stopped). */
+export function untilInterrupted(): Promise<NodeJS.Signals> {
+  return new Promise((resolve) => {
+    const onSignal = (signal: NodeJS.Signals) => {
+      process.off('SIGINT', onSignal);
+      process.off('SIGTERM', onSignal);
+      resolve(signal);
+    };
+    process.on('SIGINT', onSignal);
+    process.on('SIGTERM', onSignal);
+  });
+}

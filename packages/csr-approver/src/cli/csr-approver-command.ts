@@ -7,7 +7,7 @@ import { createServer, type Server } from 'node:http';
 import { Command, InvalidArgumentError } from 'commander';
 import { loadKubeConfig } from '@seedbed/cluster';
 import { stringify } from 'yaml';
-import { describeError } from '@seedbed/core';
+import { describeError, untilInterrupted } from '@seedbed/core';
 import { resolvePolicy } from '../decision/approval-policy.ts';
 import { CsrApprover, DEFAULT_WORKERS } from '../controller/csr-approver.ts';
 import { approverRbac } from '../rbac/approver-rbac.ts';
@@ -77,15 +77,7 @@ export function csrApproverCommand(): Command {
         process.exitCode = 1;
         return;
       }
-      await new Promise<void>((resolve) => {
-        const onSignal = () => {
-          process.off('SIGINT', onSignal);
-          process.off('SIGTERM', onSignal);
-          resolve();
-        };
-        process.on('SIGINT', onSignal);
-        process.on('SIGTERM', onSignal);
-      });
+      await untilInterrupted();
       server?.close();
       await approver.stop();
       console.log('csr-approver stopped');

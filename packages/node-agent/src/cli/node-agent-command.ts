@@ -7,7 +7,7 @@
 import { writeFile } from 'node:fs/promises';
 import { Command, InvalidArgumentError } from 'commander';
 import { loadKubeConfig } from '@seedbed/cluster';
-import { describeError } from '@seedbed/core';
+import { describeError, untilInterrupted } from '@seedbed/core';
 import { DEFAULT_TOKEN_TTL_MS, bootstrapKubeConfig, createBootstrapToken } from '../bootstrap/bootstrap-token.ts';
 import { KUBELET_PORT, NodeAgent, describeAgentEvent } from '../agent/node-agent.ts';
 
@@ -65,15 +65,7 @@ export function nodeAgentCommand(): Command {
         process.exitCode = 1;
         return;
       }
-      await new Promise<void>((resolve) => {
-        const onSignal = () => {
-          process.off('SIGINT', onSignal);
-          process.off('SIGTERM', onSignal);
-          resolve();
-        };
-        process.on('SIGINT', onSignal);
-        process.on('SIGTERM', onSignal);
-      });
+      await untilInterrupted();
       await agent.stop();
     });
   return command;
