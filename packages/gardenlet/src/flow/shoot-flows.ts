@@ -50,7 +50,8 @@ export interface ShootFlow {
 export async function createShootFlow(options: ShootFlowOptions): Promise<ShootFlow> {
   const { shoot, config, technicalId, seedRaw, runtime } = options;
   const dir = await runtime.prepare(technicalId);
-  const record: RuntimeRecord = { technicalId, components: [], ports: options.resume?.ports };
+  // when resuming, what still runs stays recorded (and so is stopped on teardown) until adopted or replaced
+  const record: RuntimeRecord = { technicalId, components: (options.resume?.components ?? []).filter(componentAlive), ports: options.resume?.ports };
   await runtime.write(record);
   const resumable = options.resume;
   const cp = controlPlaneTasks({
@@ -67,7 +68,7 @@ export async function createShootFlow(options: ShootFlowOptions): Promise<ShootF
       await runtime.write(record);
     },
     onComponent: async (component) => {
-      record.components.push(component);
+      record.components = [...record.components.filter((c) => c.name !== component.name), component];
       await runtime.write(record);
     },
   });
@@ -129,7 +130,7 @@ export async function createShootFlow(options: ShootFlowOptions): Promise<ShootF
       ...registryCacheTasks({
         shoot, caches, config, dir, technicalId, seedRaw, cleanup: options.cleanup,
         onComponent: async (component) => {
-          record.components.push(component);
+          record.components = [...record.components.filter((c) => c.name !== component.name), component];
           await runtime.write(record);
         },
       }).tasks,
