@@ -23,7 +23,8 @@ import { ResilientInformer } from '../kube/resilient-informer.ts';
 import { ApproverMetrics } from '../metrics/approver-metrics.ts';
 import { WorkQueue } from './work-queue.ts';
 
-export const DEFAULT_WORKERS = 8;
+/** Parallel decisions; each is one API write, so this mostly bounds requests in flight. */
+export const DEFAULT_WORKERS = 32;
 export const MAX_CONFLICT_RETRIES = 5;
 export const MAX_ERROR_RETRIES = 5;
 export const ERROR_BACKOFF_MS = 200;
