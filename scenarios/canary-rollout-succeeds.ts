@@ -20,10 +20,11 @@ export default scenario('canary-rollout-succeeds', 'a new gardenlet version reac
     canarySelector: { matchLabels: CANARY },
     batches: [1],
     maxUnhealthy: 0,
-    bakeSeconds: 2,
-    progressDeadlineSeconds: 30,
+    // longer than a shoot reconcile on a loaded 2-core machine: a shoot still reconciling after the bake counts as unhealthy
+    bakeSeconds: 12,
+    progressDeadlineSeconds: 90,
   })
-  .expectRollout('to-v2', { phase: 'Succeeded', reason: 'AllSeedsUpdated', timeoutMs: 50_000 })
+  .expectRollout('to-v2', { phase: 'Succeeded', reason: 'AllSeedsUpdated', timeoutMs: 150_000 })
   .expectGardenlets(TARGET, ['canary', 'stable-a', 'stable-b'])
   .expectShoot('c6', reaches(100).withAllConditionsTrue().reconciledBy(TARGET).within(10_000))
   .expectShoot('a4', reaches(100).withAllConditionsTrue().reconciledBy(TARGET).within(10_000))

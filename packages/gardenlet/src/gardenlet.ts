@@ -16,7 +16,7 @@ import { ShootRuntimeStore } from './control-plane/shoot-runtime.ts';
 import { parseRegistryConfig } from './extensions/registry-cache-config.ts';
 import { createShootFlow, deleteShootFlow } from './flow/shoot-flows.ts';
 import { ShootStatusWriter, shootPath } from './flow/status-writer.ts';
-import { computeConditions } from './health/shoot-conditions.ts';
+import { computeConditions, nextThresholdExpiry } from './health/shoot-conditions.ts';
 import { ShootHealthMonitor, type ProcessHandle } from './health/shoot-health-monitor.ts';
 import { WorkQueue } from './work-queue.ts';
 import { restartOnError } from './restart-on-error.ts';
@@ -296,6 +296,13 @@ export class Gardenlet {
         writing = writing.then(async () => {
           pending = false;
           const next = computeConditions(monitor.current(), state.conditions);
+          // a Progressing condition turns False when its threshold passes, even without a new event
+          const due = nextThresholdExpiry(next);
+          if (due !== undefined) {
+            setTimeout(() => {
+              if (state.monitor === monitor) monitor.refresh();
+            }, due + 20).unref();
+          }
           if (JSON.stringify(next.map((c) => [c.status, c.message])) === JSON.stringify(state.conditions.map((c) => [c.status, c.message])) && shoot.metadata.labels) return;
           state.conditions = next;
           const fresh = await this.get(key);

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { LastOperation } from '@seedbed/gardener-api';
-import { computeConditions, computeStatusLabel, type HealthObservation } from './shoot-conditions.ts';
+import { computeConditions, computeStatusLabel, nextThresholdExpiry, type HealthObservation } from './shoot-conditions.ts';
 
 const healthy: HealthObservation = {
   apiserverReachable: true,
@@ -38,6 +38,21 @@ describe('shoot conditions', () => {
     expect(computeStatusLabel(computeConditions(healthy), op('Processing'))).toBe('progressing');
     expect(computeStatusLabel(computeConditions(healthy), op('Processing', 'Reconcile'))).toBe('healthy');
     expect(computeStatusLabel(computeConditions(healthy), op('Error'))).toBe('unhealthy');
+  });
+
+  it('reports briefly unavailable system components as Progressing before False, like Gardener\'s thresholds', () => {
+    const t0 = new Date('2026-01-01T00:00:00Z');
+    const healthyNow = computeConditions(healthy, [], t0);
+    const lagging = { ...healthy, systemComponents: [{ name: 'coredns', desired: 2, available: 0 }] };
+    const soon = computeConditions(lagging, healthyNow, new Date(t0.getTime() + 1_000));
+    expect(soon.find((c) => c.type === 'SystemComponentsHealthy')!.status).toBe('Progressing');
+    expect(computeStatusLabel(soon, op('Succeeded'))).toBe('progressing');
+    expect(nextThresholdExpiry(soon, new Date(t0.getTime() + 2_000))).toBe(4_000);
+    const later = computeConditions(lagging, soon, new Date(t0.getTime() + 7_000));
+    expect(later.find((c) => c.type === 'SystemComponentsHealthy')!.status).toBe('False');
+    // other conditions flip at once
+    const down = computeConditions({ ...healthy, apiserverReachable: false }, healthyNow, new Date(t0.getTime() + 1));
+    expect(down.find((c) => c.type === 'APIServerAvailable')!.status).toBe('False');
   });
 
   it('moves lastTransitionTime only when a status changes', () => {

@@ -59,11 +59,26 @@ function verdicts(o: HealthObservation): Record<ShootConditionType, Verdict> {
   };
 }
 
+/**
+ * Like Gardener's care controller, a condition that turns False is first
+ * reported as Progressing for a threshold, so a component that is briefly
+ * unavailable (system components while a reconcile restarts the control
+ * plane) is not called unhealthy. Only system components get one: API server,
+ * control plane and node conditions must flip at once.
+ */
+export const PROGRESSING_THRESHOLDS_MS: Partial<Record<ShootConditionType, number>> = { SystemComponentsHealthy: 5_000 };
+
 /** New conditions; lastTransitionTime only moves when a status changes. */
 export function computeConditions(o: HealthObservation, previous: Condition[] = [], now = new Date()): Condition[] {
   const stamp = now.toISOString();
-  return Object.entries(verdicts(o)).map(([type, v]) => {
+  return Object.entries(verdicts(o)).map(([type, verdict]) => {
     const before = previous.find((c) => c.type === type);
+    const threshold = PROGRESSING_THRESHOLDS_MS[type as ShootConditionType];
+    let v = verdict;
+    if (verdict.status === 'False' && threshold !== undefined && (before?.status === 'True' || before?.status === 'Progressing')) {
+      const since = before.status === 'Progressing' ? Date.parse(before.lastTransitionTime) : now.getTime();
+      if (now.getTime() - since < threshold) v = { ...verdict, status: 'Progressing' };
+    }
     const changed = !before || before.status !== v.status;
     return { type, ...v, lastTransitionTime: changed ? stamp : before.lastTransitionTime, lastUpdateTime: changed || before.message !== v.message ? stamp : before.lastUpdateTime };
   });
@@ -85,4 +100,12 @@ export function computeStatusLabel(conditions: Condition[], lastOperation?: Last
     else if (c.status === 'Progressing') raise('progressing');
   }
   return worst;
+}
+
+/** When a Progressing condition will turn False if nothing changes (ms from now), for a re-check timer. */
+export function nextThresholdExpiry(conditions: Condition[], now = new Date()): number | undefined {
+  const due = conditions
+    .filter((c) => c.status === 'Progressing' && PROGRESSING_THRESHOLDS_MS[c.type as ShootConditionType] !== undefined)
+    .map((c) => Date.parse(c.lastTransitionTime) + PROGRESSING_THRESHOLDS_MS[c.type as ShootConditionType]! - now.getTime());
+  return due.length ? Math.max(0, Math.min(...due)) : undefined;
 }

@@ -105,6 +105,11 @@ export class ShootHealthMonitor {
     informer.start().then(refresh, () => {});
   }
 
+  /** Reports the current observation again (e.g. when a condition threshold passes). */
+  refresh(): void {
+    if (!this.stopped) this.emit();
+  }
+
   private update(mutate: () => void): void {
     if (this.stopped) return;
     mutate();

@@ -102,9 +102,11 @@ export function kwokStages(): object[] {
     stage(
       'seedbed-pod-ready',
       'Pod',
+      // Running pods too: when a node was briefly NotReady, kube-controller-manager marks its pods
+      // NotReady; a kubelet would report them ready again, and so does this stage
       [
         { key: '.metadata.deletionTimestamp', operator: 'DoesNotExist' },
-        { key: '.status.phase', operator: 'In', values: ['Pending'] },
+        { key: '.status.phase', operator: 'In', values: ['Pending', 'Running'] },
         { key: readyStatus('Ready'), operator: 'NotIn', values: ['True'] },
       ],
       { statusTemplate: podStatus },
