@@ -8,11 +8,11 @@
 import { describe, expect, it } from 'vitest';
 import { loadScenario, runScenario, scenarioNames } from '@seedbed/landscape';
 
-describe('scenarios', () => {
+describe('scenarios', { retry: 1 }, () => {
   it.each(scenarioNames())('%s', async (name) => {
     const report = await runScenario(await loadScenario(name), { reportDir: 'reports/scenarios' });
     const summary = [...report.steps.map((s) => `${s.passed ? 'PASS' : 'FAIL'} ${s.title}${s.message ? `: ${s.message}` : ''}`), report.error ?? ''].join('\n');
     expect(report.passed, summary).toBe(true);
     expect(report.error, summary).toBeUndefined();
-  }, { timeout: 300_000, retry: 1 });
+  }, 300_000);
 });
