@@ -8,7 +8,7 @@
 import { setMaxListeners } from 'node:events';
 import { CustomObjectsApi, makeInformer, type KubeConfig, type KubernetesListObject, type KubernetesObject } from '@kubernetes/client-node';
 import { LOCAL_CLUSTER_BINARIES, resolveBinaries, type ResolvedBinaries } from '@seedbed/binaries';
-import { KubeRaw, componentAlive, loadKubeConfig, type ComponentRecord } from '@seedbed/cluster';
+import { KubeRaw, componentAlive, isStatusCode, loadKubeConfig, type ComponentRecord } from '@seedbed/cluster';
 import { CleanupStack, FlowError, createLogger, describeError, type Clock, type FlowEvent, systemClock } from '@seedbed/core';
 import { GROUP, SHOOT_FINALIZER, VERSION, type Condition, type LastOperationType, type Seed, type Shoot } from '@seedbed/gardener-api';
 import { shootClusterConfig, shootTechnicalId } from './control-plane/shoot-cluster-config.ts';
@@ -144,7 +144,7 @@ export class Gardenlet {
     try {
       return await this.raw.get<Shoot>(shootPath(namespace, name));
     } catch (error) {
-      if (error instanceof Error && /HTTP 404/.test(error.message)) return undefined;
+      if (isStatusCode(error, 404)) return undefined;
       throw error;
     }
   }

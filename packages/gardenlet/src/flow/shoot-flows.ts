@@ -12,7 +12,7 @@ import { join } from 'node:path';
 import { AppsV1Api } from '@kubernetes/client-node';
 import { CleanupStack, Flow, PermanentError, Wait, type Task } from '@seedbed/core';
 import type { ResolvedBinaries } from '@seedbed/binaries';
-import { KubeRaw, componentAlive, controlPlaneTasks, loadKubeConfig, type ClusterConfig, type ControlPlaneTasks, type Ports } from '@seedbed/cluster';
+import { KubeRaw, componentAlive, controlPlaneTasks, isStatusCode, loadKubeConfig, type ClusterConfig, type ControlPlaneTasks, type Ports } from '@seedbed/cluster';
 import type { Shoot } from '@seedbed/gardener-api';
 import { corednsObjects } from '../control-plane/coredns.ts';
 import { registryCacheTasks, removeRegistryCacheTask } from '../extensions/registry-cache-deployer.ts';
@@ -153,7 +153,7 @@ export function deleteShootFlow(shoot: Shoot, technicalId: string, seedRaw: Kube
       dependencies: ['stop-control-plane'],
       run: async () => {
         await seedRaw.delete(`/api/v1/namespaces/${technicalId}`).catch((error: unknown) => {
-          if (!(error instanceof Error && /HTTP 404/.test(error.message))) throw error;
+          if (!isStatusCode(error, 404)) throw error;
         });
         await seedRaw.delete(`/api/v1/namespaces/${shoot.metadata.namespace}/secrets/${shoot.metadata.name}.kubeconfig`).catch(() => {});
       },
