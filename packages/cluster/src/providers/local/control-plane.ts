@@ -49,6 +49,7 @@ import {
 import { expectOk, type TlsFiles } from './http-probe.ts';
 import { renderKubeconfig } from './kubeconfig.ts';
 import { renderKwokConfig } from './kwok-stages.ts';
+import { releaseNodeLeases } from './node-leases.ts';
 import { simulatedNodes } from './simulated-nodes.ts';
 
 export const COMPONENT_READY_TIMEOUT_MS = 60_000;
@@ -261,7 +262,17 @@ export function controlPlaneTasks(options: ControlPlaneOptions): ControlPlaneTas
         await awaitHealthy(scheduler, 'kube-scheduler to be healthy', `https://${hostPort(host, ports.scheduler)}/healthz`, { insecure: true });
       },
     },
-    { name: 'start-kwok', dependencies: ['start-kube-apiserver'], run: async () => void (await start(kwokArgs(config, ports, layout))) },
+    {
+      name: 'start-kwok',
+      dependencies: ['start-kube-apiserver'],
+      run: async () => {
+        // a new kwok on existing data must not wait 40 s for its predecessor's leases to expire (see node-leases.ts)
+        if (!options.resume?.alive('kwok')) {
+          await releaseNodeLeases(loadKubeConfig(layout.kubeconfigs.admin), simulatedNodes(config).map((n) => n.metadata!.name!));
+        }
+        await start(kwokArgs(config, ports, layout));
+      },
+    },
     {
       name: 'register-nodes',
       dependencies: ['start-kube-apiserver'],

@@ -39,6 +39,9 @@ nodeInfo:
 phase: Running
 `;
 
+// A pod that already has IPs keeps them: a pod re-readied after its node was briefly NotReady, or
+// by a kwok restarted on existing data (whose IP pool starts empty), must not get a second IP per
+// family (the API server rejects that) or a different one.
 const podStatus = `{{ $now := Now }}
 conditions:
 {{ range list "Initialized" "Ready" "ContainersReady" "PodScheduled" }}
@@ -57,6 +60,7 @@ containerStatuses:
     running:
       startedAt: {{ $now | Quote }}
 {{ end }}
+{{ if not .status.hostIPs }}
 {{ with NodeIPsWith .spec.nodeName }}
 hostIP: {{ index . 0 | Quote }}
 hostIPs:
@@ -64,6 +68,8 @@ hostIPs:
 - ip: {{ . | Quote }}
 {{ end }}
 {{ end }}
+{{ end }}
+{{ if not .status.podIPs }}
 {{ with PodIPsWith .spec.nodeName ( or .spec.hostNetwork false ) ( or .metadata.uid "" ) ( or .metadata.name "" ) ( or .metadata.namespace "" ) }}
 podIP: {{ index . 0 | Quote }}
 podIPs:
@@ -71,8 +77,9 @@ podIPs:
 - ip: {{ . | Quote }}
 {{ end }}
 {{ end }}
+{{ end }}
 phase: Running
-startTime: {{ $now | Quote }}
+startTime: {{ or .status.startTime $now | Quote }}
 `;
 
 function stage(name: string, kind: 'Node' | 'Pod', matchExpressions: object[], next: object, delay?: object): object {
