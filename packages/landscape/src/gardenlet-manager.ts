@@ -11,7 +11,7 @@ import { CustomObjectsApi, makeInformer, type KubernetesListObject, type Kuberne
 import { KubeRaw, loadKubeConfig } from '@seedbed/cluster';
 import { createLogger, describeError } from '@seedbed/core';
 import { GROUP, VERSION, type Seed } from '@seedbed/gardener-api';
-import { Gardenlet, type GardenletOptions } from '@seedbed/gardenlet';
+import { DEFAULT_GARDENLET_VERSION, Gardenlet, type GardenletOptions } from '@seedbed/gardenlet';
 import { GARDENLET_VERSION_LABEL } from '@seedbed/rollout';
 
 export const MANAGER_WATCH_RESTART_MS = 200;
@@ -54,9 +54,10 @@ export class GardenletManager {
       custom.listClusterCustomObject({ group: GROUP, version: VERSION, plural: 'seeds' }) as Promise<KubernetesListObject<KubernetesObject>>);
     const follow = (object: KubernetesObject) => {
       const seed = object as unknown as Seed;
-      const wanted = seed.metadata.labels?.[GARDENLET_VERSION_LABEL];
+      // no label: the landscape's default version (a rollback removes the label it once added)
+      const wanted = seed.metadata.labels?.[GARDENLET_VERSION_LABEL] ?? this.base.version ?? DEFAULT_GARDENLET_VERSION;
       const running = this.gardenlets.get(seed.metadata.name);
-      if (wanted && running && running.version !== wanted) void this.restart(seed.metadata.name, { version: wanted, faults: undefined }).catch((error: unknown) => this.log.debug('seed %s: %s', seed.metadata.name, describeError(error)));
+      if (running && running.version !== wanted) void this.restart(seed.metadata.name, { version: wanted, faults: undefined }).catch((error: unknown) => this.log.debug('seed %s: %s', seed.metadata.name, describeError(error)));
     };
     this.informer.on('add', follow);
     this.informer.on('update', follow);

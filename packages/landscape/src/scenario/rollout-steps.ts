@@ -5,7 +5,7 @@
 import { CustomObjectsApi, makeInformer, type KubernetesListObject, type KubernetesObject } from '@kubernetes/client-node';
 import { loadKubeConfig, type KubeObject } from '@seedbed/cluster';
 import { SeedbedError, TimeoutError } from '@seedbed/core';
-import { ROLLOUT_API_VERSION, ROLLOUT_GROUP, ROLLOUT_PLURAL, ROLLOUT_VERSION, describeRollout, rolloutPath, type Rollout, type RolloutPhase, type RolloutSpec } from '@seedbed/rollout';
+import { ACTION_ANNOTATION, ROLLOUT_API_VERSION, ROLLOUT_GROUP, ROLLOUT_PLURAL, ROLLOUT_VERSION, describeRollout, rolloutPath, type Rollout, type RolloutPhase, type RolloutSpec } from '@seedbed/rollout';
 import type { Step } from './steps.ts';
 
 export const DEFAULT_ROLLOUT_TIMEOUT_MS = 60_000;
@@ -32,6 +32,12 @@ export const startRollout = (name: string, spec: RolloutSpec): Step => ({
 export const updateRollout = (name: string, spec: Partial<RolloutSpec>): Step => ({
   title: `update rollout ${name}: ${JSON.stringify(spec)}`,
   run: async ({ landscape }) => void (await landscape.raw.patch(rolloutPath(name), { spec })),
+});
+
+/** Asks the rollout controller to abort and return every seed it updated to its previous version. */
+export const rollBackRollout = (name: string): Step => ({
+  title: `roll back rollout ${name}`,
+  run: async ({ landscape }) => void (await landscape.raw.patch(rolloutPath(name), { metadata: { annotations: { [ACTION_ANNOTATION]: 'rollback' } } })),
 });
 
 /** Waits by watch until the rollout is in the phase (with the reason and message); a final phase other than the expected fails early. */

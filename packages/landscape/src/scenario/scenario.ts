@@ -62,6 +62,10 @@ export class Scenario {
     return this.step(rolloutSteps.updateRollout(name, spec));
   }
 
+  rollBackRollout(name: string): this {
+    return this.step(rolloutSteps.rollBackRollout(name));
+  }
+
   expectRollout(name: string, expectation: RolloutExpectation): this {
     return this.step(rolloutSteps.expectRollout(name, expectation));
   }

@@ -13,9 +13,12 @@ export const ROLLOUT_PLURAL = 'rollouts';
 export const GARDENLET_VERSION_LABEL = 'seedbed.dev/gardenlet-version';
 /** The conventional label marking canary seeds (any selector works; this is what the CLI defaults to). */
 export const CANARY_LABEL = 'seedbed.dev/canary';
-/** One-shot user actions, consumed (removed) by the controller: `abort` or `retry`. */
+/**
+ * One-shot user actions, consumed (removed) by the controller: `abort` (seeds keep what they run),
+ * `rollback` (abort, and return every seed this Rollout updated to the version it ran before), or `retry`.
+ */
 export const ACTION_ANNOTATION = 'rollouts.seedbed.dev/action';
-export const ROLLOUT_ACTIONS = ['abort', 'retry'] as const;
+export const ROLLOUT_ACTIONS = ['abort', 'rollback', 'retry'] as const;
 export type RolloutActionName = (typeof ROLLOUT_ACTIONS)[number];
 
 export const DEFAULT_BAKE_SECONDS = 60;
@@ -59,7 +62,8 @@ export interface RolloutSpec {
 }
 
 export type RolloutPhase = 'Progressing' | 'Paused' | 'Halted' | 'Succeeded' | 'Aborted';
-export type SeedRolloutState = 'Waiting' | 'Updating' | 'Updated';
+/** Removed: the seed was deleted, or no longer matches spec.seedSelector; the rollout no longer waits for it. */
+export type SeedRolloutState = 'Waiting' | 'Updating' | 'Updated' | 'Removed';
 
 export interface WaveStatus {
   name: string;
@@ -107,6 +111,11 @@ export interface RolloutStatus {
   seeds?: Record<string, SeedStatus>;
   /** Shoots (namespace/name) unhealthy before the rollout started: they do not count. */
   baseline?: string[];
+  /**
+   * The version label each seed had before this Rollout first changed it ("" = none: the seed ran the
+   * landscape's default gardenlet version). A `rollback` restores these.
+   */
+  previousVersions?: Record<string, string>;
   shoots?: ShootCounts;
   unhealthyShoots?: string[];
   conditions?: RolloutCondition[];

@@ -12,7 +12,7 @@ describe('seedbed rollout', () => {
   });
 
   it('has start, watch, pause, resume, abort, retry and controller', () => {
-    expect(rolloutCommand().commands.map((c) => c.name())).toEqual(['start', 'watch', 'pause', 'resume', 'abort', 'retry', 'controller']);
+    expect(rolloutCommand().commands.map((c) => c.name())).toEqual(['start', 'watch', 'pause', 'resume', 'abort', 'rollback', 'retry', 'controller']);
   });
 
   it('describes a rollout in one line: phase, wave, seeds, counts, reason', () => {

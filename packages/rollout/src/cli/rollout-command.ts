@@ -19,6 +19,7 @@ import {
   rolloutPath,
   type IntOrPercent,
   type Rollout,
+  type RolloutActionName,
   type RolloutPhase,
 } from '../api/types.ts';
 import { parseIntOrPercent } from '../api/int-or-percent.ts';
@@ -115,7 +116,8 @@ export function rolloutCommand(): Command {
           if (rollout.metadata.name !== name) return;
           const line = describeRollout(rollout);
           if (line !== last) console.log(`${new Date().toISOString()} ${(last = line)}`);
-          if (!o.forever && rollout.status?.phase && final.includes(rollout.status.phase) && rollout.status.observedTarget === rollout.spec.targetVersion) resolve();
+          const settled = rollout.status?.phase && final.includes(rollout.status.phase) && rollout.status.reason !== 'RollingBack';
+          if (!o.forever && settled && rollout.status?.observedTarget === rollout.spec.targetVersion) resolve();
         };
         informer.on('add', show);
         informer.on('update', show);
@@ -139,12 +141,13 @@ export function rolloutCommand(): Command {
   patchSpec('pause', 'pause a Rollout (spec.paused=true): no further seed is updated', { paused: true });
   patchSpec('resume', 'resume a paused Rollout (spec.paused=false)', { paused: false });
 
-  const act = (verb: 'abort' | 'retry', description: string) =>
+  const act = (verb: RolloutActionName, description: string) =>
     withKube(command.command(`${verb} <name>`)).description(description).action(async (name: string, o: KubeOption) => {
       await raw(o).patch(rolloutPath(name), { metadata: { annotations: { [ACTION_ANNOTATION]: verb } } });
       console.log(`rollout ${name}: ${verb} requested`);
     });
   act('abort', 'abort a Rollout for good; seeds keep the versions they run');
+  act('rollback', 'abort a Rollout and return every seed it updated to the version it ran before');
   act('retry', 'retry a Halted Rollout: the current wave is evaluated again');
 
   withKube(command.command('controller'))

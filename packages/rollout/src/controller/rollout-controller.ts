@@ -171,14 +171,16 @@ export class RolloutController {
       this.clock.now(),
     );
     this.options.onDecision?.(name, decision);
+    // status first: it records each seed's previous version before the seed changes, so a controller
+    // that dies between the two writes can still roll the seed back
+    if (JSON.stringify(decision.status) !== JSON.stringify(rollout.status ?? {})) {
+      const updated = await this.raw.patch<Rollout>(`${rolloutPath(name)}/status`, [{ op: 'add', path: '/status', value: decision.status }], 'json');
+      this.written.set(name, updated);
+    }
     const updates = decision.actions.flatMap((a) => (a.type === 'updateSeed' ? [a] : []));
     for (let i = 0; i < updates.length; i += SEED_UPDATE_CONCURRENCY) {
       await Promise.all(updates.slice(i, i + SEED_UPDATE_CONCURRENCY).map((u) =>
         this.raw.patch(`/apis/${GROUP}/${VERSION}/seeds/${u.seed}`, { metadata: { labels: { [GARDENLET_VERSION_LABEL]: u.version } } })));
-    }
-    if (JSON.stringify(decision.status) !== JSON.stringify(rollout.status ?? {})) {
-      const updated = await this.raw.patch<Rollout>(`${rolloutPath(name)}/status`, [{ op: 'add', path: '/status', value: decision.status }], 'json');
-      this.written.set(name, updated);
     }
     if (decision.actions.some((a) => a.type === 'consumeAction')) {
       const updated = await this.raw.patch<Rollout>(rolloutPath(name), { metadata: { annotations: { [ACTION_ANNOTATION]: null } } });

@@ -6,9 +6,13 @@
  * continues exactly where the last one stopped.
  *
  * Order of rules, each evaluated on every call:
- *   1. an Aborted rollout does nothing; an `abort` action aborts (seeds keep what they run)
+ *   1. `rollback` aborts and returns every seed the rollout updated to its previous version
+ *      (the rollout stays Aborted, reason RollingBack, until all are back: RolledBack);
+ *      an Aborted rollout does nothing else; an `abort` action aborts (seeds keep what they run)
  *   2. a new spec.targetVersion (re)starts: waves are planned, the canary wave begins;
- *      the baseline of already-unhealthy shoots is taken only at the very first start
+ *      the baseline of already-unhealthy shoots is taken only at the very first start;
+ *      seeds that come into scope later join the current canary wave or the last wave,
+ *      seeds deleted or out of scope are no longer waited for (Removed)
  *   3. `retry` turns Halted into Progressing (the current wave restarts its deadline and bake)
  *   4. shoots on seeds already at the target are counted; more unhealthy than maxUnhealthy → Halted
  *   5. a lost watch or a shoot of Unknown health → Paused (continues by itself once health is known)
@@ -18,6 +22,7 @@
  *      after the bake the next wave starts; after the last one the rollout has Succeeded
  */
 import { scaledValue } from '../api/int-or-percent.ts';
+import { matchesSelector } from '../api/label-selector.ts';
 import {
   DEFAULT_BAKE_SECONDS,
   DEFAULT_PROGRESS_DEADLINE_SECONDS,
@@ -30,7 +35,8 @@ import {
   type SeedStatus,
 } from '../api/types.ts';
 import { classifyShoot, isUnhealthyNow, type ObservedShoot, type ShootHealth } from './shoot-health.ts';
-import { planWaves, type ObservedSeed } from './waves.ts';
+import { recordPreviousVersion, rollbackUpdates, type SeedVersionUpdate } from './rollback.ts';
+import { admitSeeds, planWaves, type ObservedSeed } from './waves.ts';
 
 export interface ObservedState {
   seeds: readonly ObservedSeed[];
@@ -41,7 +47,8 @@ export interface ObservedState {
   action?: string;
 }
 
-export type RolloutAction = { type: 'updateSeed'; seed: string; version: string } | { type: 'consumeAction'; action: string };
+/** updateSeed sets the seed's gardenlet version label (version null removes it). */
+export type RolloutAction = ({ type: 'updateSeed' } & SeedVersionUpdate) | { type: 'consumeAction'; action: string };
 
 export interface Decision {
   status: RolloutStatus;
@@ -66,15 +73,24 @@ export function decide(spec: RolloutSpec, current: RolloutStatus | undefined, ob
   const bakeMs = (spec.bakeSeconds ?? DEFAULT_BAKE_SECONDS) * 1000;
   const deadlineMs = (spec.progressDeadlineSeconds ?? DEFAULT_PROGRESS_DEADLINE_SECONDS) * 1000;
   const labelOf = new Map(observed.seeds.map((s) => [s.name, s.labels[GARDENLET_VERSION_LABEL]]));
+  const inScope = new Set(observed.seeds.filter((s) => matchesSelector(spec.seedSelector, s.labels)).map((s) => s.name));
   const finish = (): Decision => {
-    if (status.waves) status.seeds = seedStatuses(status.waves, labelOf, target, status);
+    if (status.waves) status.seeds = seedStatuses(status.waves, labelOf, inScope, target, status);
     status.conditions = conditions(status, current?.conditions ?? [], observed.synced, now);
     return { status, actions, ...(requeue.length ? { requeueAfterMs: Math.max(0, Math.min(...requeue)) } : {}) };
   };
   const phase = (p: RolloutPhase, reason: string, message: string) => Object.assign(status, { phase: p, reason, message });
 
   if (observed.action) actions.push({ type: 'consumeAction', action: observed.action });
-  // 1. abort
+  // 1. rollback, abort
+  if (observed.action === 'rollback' || (status.phase === 'Aborted' && status.reason === 'RollingBack')) {
+    const updates = rollbackUpdates(status, labelOf);
+    for (const u of updates) actions.push({ type: 'updateSeed', ...u });
+    const restored = Object.keys(status.previousVersions ?? {}).length - updates.length;
+    if (updates.length) phase('Aborted', 'RollingBack', `rolling back: ${namedList(updates.map((u) => u.seed))} return${updates.length === 1 ? 's' : ''} to ${updates.length === 1 ? 'its' : 'their'} previous version`);
+    else phase('Aborted', 'RolledBack', `rolled back: ${restored} seed${restored === 1 ? '' : 's'} run${restored === 1 ? 's' : ''} the version ${restored === 1 ? 'it' : 'they'} ran before`);
+    return finish();
+  }
   if (status.phase === 'Aborted') return finish();
   if (observed.action === 'abort') {
     phase('Aborted', 'AbortedByUser', 'aborted by the user; every seed keeps the version it runs');
@@ -90,6 +106,7 @@ export function decide(spec: RolloutSpec, current: RolloutStatus | undefined, ob
     phase('Progressing', first ? 'Started' : 'TargetChanged', `rolling out ${target}: wave ${waves[0]!.name} first`);
   }
   const waves = status.waves ?? [];
+  if (status.phase !== 'Succeeded') admitSeeds(spec, waves, status.currentWave ?? 0, observed.seeds);
   const waveOf = new Map(waves.flatMap((w, i) => w.seeds.map((s) => [s, i] as const)));
   const at = status.currentWave ?? 0;
   const wave = () => waves[status.currentWave ?? 0]!;
@@ -147,8 +164,11 @@ export function decide(spec: RolloutSpec, current: RolloutStatus | undefined, ob
   // 7. waves
   for (;;) {
     const w = wave();
-    const stale = w.seeds.filter((s) => labelOf.get(s) !== target);
-    for (const seed of stale) actions.push({ type: 'updateSeed', seed, version: target });
+    const stale = w.seeds.filter((s) => inScope.has(s) && labelOf.get(s) !== target);
+    for (const seed of stale) {
+      recordPreviousVersion(status, seed, labelOf.get(seed));
+      actions.push({ type: 'updateSeed', seed, version: target });
+    }
     const inWave = new Set(w.seeds);
     const waiting = observed.shoots
       .filter((s) => s.seedName !== undefined && inWave.has(s.seedName))
@@ -187,13 +207,13 @@ export function decide(spec: RolloutSpec, current: RolloutStatus | undefined, ob
   }
 }
 
-function seedStatuses(waves: NonNullable<RolloutStatus['waves']>, labelOf: Map<string, string | undefined>, target: string, status: RolloutStatus): Record<string, SeedStatus> {
+function seedStatuses(waves: NonNullable<RolloutStatus['waves']>, labelOf: Map<string, string | undefined>, inScope: ReadonlySet<string>, target: string, status: RolloutStatus): Record<string, SeedStatus> {
   const at = status.currentWave ?? 0;
   const seeds: Record<string, SeedStatus> = {};
   waves.forEach((w, i) => {
     for (const name of w.seeds) {
       const version = labelOf.get(name);
-      const state = i < at || (i === at && status.phase === 'Succeeded') || w.completedAt ? 'Updated' : i === at && version === target ? 'Updating' : 'Waiting';
+      const state = !inScope.has(name) ? 'Removed' : i < at || (i === at && status.phase === 'Succeeded') || w.completedAt ? 'Updated' : i === at && version === target ? 'Updating' : 'Waiting';
       seeds[name] = { wave: i, ...(version ? { version } : {}), state };
     }
   });

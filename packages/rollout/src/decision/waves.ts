@@ -27,3 +27,23 @@ export function planWaves(spec: RolloutSpec, seeds: readonly ObservedSeed[]): Wa
   if (next < others.length) waves.push({ name: 'rest', seeds: others.slice(next) });
   return waves;
 }
+
+/**
+ * Seeds that match spec.seedSelector but are in no wave yet (created, or
+ * labelled into scope, after the waves were planned) join the canary wave while
+ * it is still the current one and they match the canary selector, otherwise the
+ * last wave; a `rest` wave is added when the canary wave is the only one. The
+ * last wave completes only when the rollout succeeds, so a seed that joins an
+ * unfinished rollout is always updated; the caller admits none to a finished
+ * one. Mutates `waves`; returns who joined which wave.
+ */
+export function admitSeeds(spec: RolloutSpec, waves: WaveStatus[], currentWave: number, seeds: readonly ObservedSeed[]): Array<{ seed: string; wave: string }> {
+  const planned = new Set(waves.flatMap((w) => w.seeds));
+  const fresh = seeds.filter((s) => !planned.has(s.name) && matchesSelector(spec.seedSelector, s.labels)).sort((a, b) => a.name.localeCompare(b.name));
+  return fresh.map((seed) => {
+    let wave = matchesSelector(spec.canarySelector, seed.labels) && currentWave === 0 ? waves[0]! : waves[waves.length - 1]!;
+    if (wave === waves[0] && !matchesSelector(spec.canarySelector, seed.labels)) waves.push((wave = { name: 'rest', seeds: [] }));
+    wave.seeds.push(seed.name);
+    return { seed: seed.name, wave: wave.name };
+  });
+}
