@@ -8,7 +8,7 @@
 import { setMaxListeners } from 'node:events';
 import { CustomObjectsApi, makeInformer, type KubeConfig, type KubernetesListObject, type KubernetesObject } from '@kubernetes/client-node';
 import { LOCAL_CLUSTER_BINARIES, resolveBinaries, type ResolvedBinaries } from '@seedbed/binaries';
-import { KubeRaw, componentAlive, isStatusCode, loadKubeConfig, type ComponentRecord } from '@seedbed/cluster';
+import { KubeRaw, componentAlive, isStatusCode, loadKubeConfig, restartOnError, type ComponentRecord } from '@seedbed/cluster';
 import { CleanupStack, FlowError, createLogger, describeError, type Clock, type FlowEvent, systemClock } from '@seedbed/core';
 import { GROUP, SHOOT_FINALIZER, VERSION, type Condition, type LastOperationType, type Seed, type Shoot } from '@seedbed/gardener-api';
 import { shootClusterConfig, shootTechnicalId } from './control-plane/shoot-cluster-config.ts';
@@ -19,7 +19,6 @@ import { ShootStatusWriter, shootPath } from './flow/status-writer.ts';
 import { computeConditions, nextThresholdExpiry } from './health/shoot-conditions.ts';
 import { ShootHealthMonitor, type ProcessHandle } from './health/shoot-health-monitor.ts';
 import { WorkQueue } from './work-queue.ts';
-import { restartOnError } from './restart-on-error.ts';
 import { faultsForVersion, type GardenletFault } from './faults/version-catalog.ts';
 
 export const DEFAULT_GARDENLET_VERSION = 'v1.0.0-seedbed';
@@ -107,7 +106,7 @@ export class Gardenlet {
     this.informer.on('add', enqueue);
     this.informer.on('update', enqueue);
     this.informer.on('delete', (shoot) => void this.forget(`${shoot.metadata?.namespace}/${shoot.metadata?.name}`));
-    restartOnError(this.informer, () => this.stopped, (error) => this.log.debug('shoot watch failed: %s', describeError(error)));
+    restartOnError(this.informer, { stopped: () => this.stopped, onError: (error) => this.log.debug('shoot watch failed: %s', describeError(error)) });
     await this.informer.start();
   }
 

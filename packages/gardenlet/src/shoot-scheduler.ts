@@ -5,12 +5,11 @@
  * Gardener's admission does, so the API server checks them against the seed.
  */
 import { CustomObjectsApi, makeInformer, type KubernetesListObject, type KubernetesObject } from '@kubernetes/client-node';
-import { KubeRaw, loadKubeConfig } from '@seedbed/cluster';
+import { KubeRaw, loadKubeConfig, restartOnError } from '@seedbed/cluster';
 import { createLogger, describeError } from '@seedbed/core';
 import { GROUP, VERSION, type Seed, type Shoot } from '@seedbed/gardener-api';
 import { resolveNetworks } from './control-plane/shoot-cluster-config.ts';
 import { shootPath } from './flow/status-writer.ts';
-import { restartOnError } from './restart-on-error.ts';
 
 export class ShootScheduler {
   private readonly raw: KubeRaw;
@@ -36,7 +35,7 @@ export class ShootScheduler {
     const consider = (object: KubernetesObject) => void this.schedule(object as unknown as Shoot);
     this.informer.on('add', consider);
     this.informer.on('update', consider);
-    restartOnError(this.informer, () => this.stopped);
+    restartOnError(this.informer, { stopped: () => this.stopped });
     await this.informer.start();
   }
 

@@ -36,7 +36,11 @@ export class ShootStatusWriter {
 
   async operation(shoot: Shoot, type: LastOperationType, state: LastOperationState, progress: number, description: string, extra: Record<string, unknown> = {}): Promise<Shoot | undefined> {
     const lastOperation: LastOperation = { type, state, progress, description, lastUpdateTime: new Date().toISOString() };
-    return this.patchStatus(shoot, { lastOperation, ...extra });
+    const updated = await this.patchStatus(shoot, { lastOperation, ...extra });
+    // the status label follows the last operation too (a failed reconcile is unhealthy, a successful one
+    // clears that), not only the conditions
+    if (updated) await this.label(updated, computeStatusLabel(updated.status?.conditions ?? [], lastOperation));
+    return updated;
   }
 
   async errors(shoot: Shoot, errors: LastError[]): Promise<void> {

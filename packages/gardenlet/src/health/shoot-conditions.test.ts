@@ -55,6 +55,26 @@ describe('shoot conditions', () => {
     expect(down.find((c) => c.type === 'APIServerAvailable')!.status).toBe('False');
   });
 
+  it('keeps the previous conditions until a new monitor has observed them, so a reconcile does not reset the shoot to Unknown', () => {
+    const t0 = new Date('2026-01-01T00:00:00Z');
+    const before = computeConditions(healthy, [], t0);
+    const fresh = computeConditions({ components: healthy.components, expectedNodes: 1 }, before, new Date(t0.getTime() + 1_000));
+    expect(fresh).toEqual(before);
+    // system components listed, nodes not yet (one informer is faster than the other): the nodes keep
+    // their old state instead of counting as "0 of 1 registered"
+    const half = computeConditions({ ...healthy, nodes: undefined }, before, new Date(t0.getTime() + 2_000));
+    expect(half.find((c) => c.type === 'EveryNodeReady')).toEqual(before.find((c) => c.type === 'EveryNodeReady'));
+    const other = computeConditions({ ...healthy, systemComponents: undefined, nodes: [] }, before, new Date(t0.getTime() + 2_000));
+    expect(other.find((c) => c.type === 'EveryNodeReady')!.status).toBe('False');
+    expect(other.find((c) => c.type === 'SystemComponentsHealthy')).toEqual(before.find((c) => c.type === 'SystemComponentsHealthy'));
+    expect(status({ ...healthy, nodes: undefined }).EveryNodeReady).toBe('Unknown');
+    // and a component lagging at the first observation after the reconcile is Progressing, not False
+    const lagging = computeConditions({ ...healthy, systemComponents: [{ name: 'coredns', desired: 2, available: 0 }] }, fresh, new Date(t0.getTime() + 3_000));
+    expect(lagging.find((c) => c.type === 'SystemComponentsHealthy')!.status).toBe('Progressing');
+    // an unreachable API server is an observation, not a lack of one
+    expect(status({ ...healthy, apiserverReachable: false, systemComponents: undefined })).toMatchObject({ APIServerAvailable: 'False', SystemComponentsHealthy: 'Unknown' });
+  });
+
   it('moves lastTransitionTime only when a status changes', () => {
     const first = computeConditions(healthy, [], new Date('2026-01-01T00:00:00Z'));
     const same = computeConditions(healthy, first, new Date('2026-01-01T00:01:00Z'));

@@ -13,7 +13,8 @@ export interface HealthObservation {
   apiserverError?: string;
   /** Control-plane component → running. */
   components: Record<string, boolean>;
-  nodes: Array<{ name: string; ready: boolean }>;
+  /** undefined until nodes were listed once. */
+  nodes?: Array<{ name: string; ready: boolean }>;
   expectedNodes: number;
   /** undefined until system components were listed once. */
   systemComponents?: Array<{ name: string; desired: number; available: number }>;
@@ -32,10 +33,12 @@ function verdicts(o: HealthObservation): Record<ShootConditionType, Verdict> {
   const controlPlane: Verdict = down.length
     ? { status: 'False', reason: 'DeploymentUnhealthy', message: `control plane components not running: ${down.join(', ')}` }
     : { status: 'True', reason: 'ControlPlaneRunning', message: 'All control plane components are healthy.' };
-  const notReady = o.nodes.filter((n) => !n.ready).map((n) => n.name);
+  const notReady = (o.nodes ?? []).filter((n) => !n.ready).map((n) => n.name);
   const nodes: Verdict =
     !o.apiserverReachable
       ? { status: 'Unknown', reason: 'NodesNotObservable', message: 'nodes cannot be observed while the API server is unavailable' }
+      : o.nodes === undefined
+        ? { status: 'Unknown', reason: 'NodesNotObservable', message: 'nodes have not been listed yet' }
       : o.nodes.length < o.expectedNodes
         ? { status: 'False', reason: 'MissingNodes', message: `${o.nodes.length} of ${o.expectedNodes} nodes registered` }
         : notReady.length
@@ -68,11 +71,29 @@ function verdicts(o: HealthObservation): Record<ShootConditionType, Verdict> {
  */
 export const PROGRESSING_THRESHOLDS_MS: Partial<Record<ShootConditionType, number>> = { SystemComponentsHealthy: 5_000 };
 
+/**
+ * Conditions a fresh monitor cannot judge yet (its first list is still
+ * running). Gardener's care controller carries conditions over from one check
+ * to the next; seedbed starts a new monitor after every reconcile, so until it
+ * has observed a condition the shoot keeps what it had — instead of flashing
+ * Unknown, and instead of a component that is briefly lagging right after the
+ * reconcile going Unknown → False without the progressing threshold.
+ */
+function notYetObserved(o: HealthObservation): Set<ShootConditionType> {
+  const pending = new Set<ShootConditionType>();
+  if (o.apiserverReachable === undefined) pending.add('APIServerAvailable');
+  if (o.nodes === undefined && o.apiserverReachable !== false) pending.add('EveryNodeReady');
+  if (o.systemComponents === undefined && o.apiserverReachable !== false) pending.add('SystemComponentsHealthy');
+  return pending;
+}
+
 /** New conditions; lastTransitionTime only moves when a status changes. */
 export function computeConditions(o: HealthObservation, previous: Condition[] = [], now = new Date()): Condition[] {
   const stamp = now.toISOString();
+  const pending = notYetObserved(o);
   return Object.entries(verdicts(o)).map(([type, verdict]) => {
     const before = previous.find((c) => c.type === type);
+    if (before && pending.has(type as ShootConditionType)) return before;
     const threshold = PROGRESSING_THRESHOLDS_MS[type as ShootConditionType];
     let v = verdict;
     if (verdict.status === 'False' && threshold !== undefined && (before?.status === 'True' || before?.status === 'Progressing')) {

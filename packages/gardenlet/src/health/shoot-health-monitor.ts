@@ -8,7 +8,7 @@
  */
 import { AppsV1Api, CoreV1Api, makeInformer, type Informer, type KubeConfig, type KubernetesObject, type V1Deployment, type V1Node } from '@kubernetes/client-node';
 import type { ManagedProcess } from '@seedbed/core';
-import { componentAlive, type ComponentRecord } from '@seedbed/cluster';
+import { componentAlive, restartOnError, type ComponentRecord } from '@seedbed/cluster';
 import type { HealthObservation } from './shoot-conditions.ts';
 
 export const WATCH_RESTART_MIN_MS = 50;
@@ -35,7 +35,9 @@ export class ShootHealthMonitor {
 
   constructor(options: MonitorOptions) {
     this.options = options;
-    this.observation = { components: {}, nodes: [], expectedNodes: options.expectedNodes };
+    // nodes and system components stay undefined until their informers listed them: a condition
+    // is only judged once its data was seen
+    this.observation = { components: {}, expectedNodes: options.expectedNodes };
   }
 
   current(): HealthObservation {
@@ -79,28 +81,22 @@ export class ShootHealthMonitor {
   /** Runs an informer; every event re-derives the observation; a failed watch marks the API server unreachable and restarts with backoff. */
   private watch<T extends KubernetesObject>(informer: Informer<T> & { list(): readonly T[] }, apply: (items: readonly T[]) => void): void {
     this.informers.push(informer as unknown as Informer<KubernetesObject>);
-    let delay = WATCH_RESTART_MIN_MS;
     const refresh = () => this.update(() => {
       this.observation.apiserverReachable = true;
       this.observation.apiserverError = undefined;
       apply(informer.list());
     });
     for (const verb of ['add', 'update', 'delete'] as const) informer.on(verb, refresh);
-    informer.on('error', (error: unknown) => {
-      if (this.stopped) return;
-      this.update(() => {
-        this.observation.apiserverReachable = false;
-        this.observation.apiserverError = error instanceof Error ? error.message : String(error);
-      });
-      const timer = setTimeout(() => {
-        informer.start().then(() => {
-          delay = WATCH_RESTART_MIN_MS;
-          refresh();
-        }, () => {});
-      }, delay);
-      timer.unref();
-      this.timers.push(timer);
-      delay = Math.min(delay * 2, WATCH_RESTART_MAX_MS);
+    restartOnError(informer, {
+      stopped: () => this.stopped,
+      onError: (error) =>
+        this.update(() => {
+          this.observation.apiserverReachable = false;
+          this.observation.apiserverError = error instanceof Error ? error.message : String(error);
+        }),
+      onRestarted: refresh,
+      minMs: WATCH_RESTART_MIN_MS,
+      maxMs: WATCH_RESTART_MAX_MS,
     });
     informer.start().then(refresh, () => {});
   }
