@@ -9,7 +9,6 @@
  */
 import { X509Certificate } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { request } from 'node:https';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -20,6 +19,7 @@ import { LocalClusterFixture } from '@seedbed/cluster/testing';
 import { CsrApprover, servingNames, type ApproverEvent } from '@seedbed/csr-approver';
 import { bootstrapKubeConfig, createBootstrapToken } from '../bootstrap/bootstrap-token.ts';
 import { CLIENT_PAIR_FILE, SERVER_PAIR_FILE, certificateNames, readPair } from '../certs/cert-store.ts';
+import { httpsGet, normSerial } from '../testing/https-get.ts';
 import { NodeAgent, type AgentEvent } from './node-agent.ts';
 
 const OCTET = 100 + (process.pid % 100);
@@ -32,21 +32,6 @@ function addressOverrides(shipped: ShippedConfig, config: ClusterConfig): Record
   return { [cp]: [`127.${OCTET}.${net}.2`, '::1'], [worker]: [`127.${OCTET}.${net}.3`, 'fc00:f853:ccd:e793::3'] };
 }
 
-function httpsGet(host: string, port: number, ca: string): Promise<{ status: number; body: string; serial: string }> {
-  return new Promise((resolve, reject) => {
-    const req = request({ host, port, path: '/healthz', ca, agent: false, timeout: 5_000 }, (res) => {
-      let body = '';
-      const serial = res.socket && 'getPeerCertificate' in res.socket ? (res.socket as import('node:tls').TLSSocket).getPeerCertificate().serialNumber : '';
-      res.on('data', (chunk: Buffer) => (body += chunk.toString()));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, body, serial }));
-    });
-    req.on('error', reject);
-    req.on('timeout', () => req.destroy(new Error(`timeout talking to ${host}:${port}`)));
-    req.end();
-  });
-}
-
-const normSerial = (s: string) => s.toUpperCase().replace(/^0+/, '');
 
 describe.each<ShippedConfig>(['ipv4', 'ipv6', 'dual-stack'])('node agents on a local cluster from kind-configs/%s.yaml', (shipped) => {
   const fixture = new LocalClusterFixture();
