@@ -2,7 +2,7 @@
  * Test helper: a network namespace per simulated node with a veth pair to
  * this machine, so a node's addresses exist on a link of their own and
  * nothing but that link reaches them. Addresses are private and unique per
- * test process: IPv4 10.213.<pid>.<4i+1|2>/30, IPv6 fd00:5eed:<pid>:<i>::1|2/64
+ * test process: IPv4 10.213.<pid>.<4i+1|2>/30, IPv6 fd00:5eed:<pid>:<i+1>::1|2/64
  * (host end first, node end second; IPv6 without duplicate address detection
  * so it is usable at once). The namespace has no default route: nothing in
  * it can leave the machine. Each namespace and link is registered with the
@@ -37,7 +37,7 @@ export async function createNodeNetwork(cleanup: CleanupStack, index: number): P
   const { netns, hostLink } = nodeNetworkNames(index);
   const nodeLink = `eth0`;
   const v4 = (host: number) => `10.213.${tag % 250}.${4 * index + host}`;
-  const v6 = (host: number) => `fd00:5eed:${tag.toString(16)}:${index}::${host}`;
+  const v6 = (host: number) => `fd00:5eed:${tag.toString(16)}:${index + 1}::${host}`; // canonical form: no zero group
   const network: NodeNetwork = { netns, hostLink, hostIPv4: v4(1), hostIPv6: v6(1), nodeIPv4: v4(2), nodeIPv6: v6(2) };
 
   await ip('netns', 'add', netns);
