@@ -18,6 +18,7 @@
  * the API server's own duration for the approval writes (its metrics).
  *   BENCH_NODES=N       nodes per run (default 1000)
  *   BENCH_CONCURRENCY=N parallel CSR creations (default 100)
+ *   BENCH_WORKERS=N     the seedbed approver's workers (default its DEFAULT_WORKERS)
  *   BENCH_APPROVER_PROFILE=DIR  write a V8 CPU profile of each approver process there
  */
 import { spawn } from 'node:child_process';
@@ -28,12 +29,13 @@ import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import { CertificatesV1Api, CoreV1Api, FlowcontrolApiserverV1Api, RbacAuthorizationV1Api, type KubeConfig, type V1CertificateSigningRequest, type V1FlowSchema, type V1Node, type V1PriorityLevelConfiguration } from '@kubernetes/client-node';
 import { LocalProvider, StateStore, loadKindConfig, loadKubeConfig, shippedConfigPath } from '@seedbed/cluster';
-import { APPROVER_PRIORITY_LEVEL, CsrApprover, KUBELET_SERVING_SIGNER, KUBELET_SERVING_USAGES, ResilientInformer, approverFlowControl, approverRbac, buildCertificateRequest, percentile } from '@seedbed/csr-approver';
+import { APPROVER_PRIORITY_LEVEL, CsrApprover, DEFAULT_WORKERS, KUBELET_SERVING_SIGNER, KUBELET_SERVING_USAGES, ResilientInformer, approverFlowControl, approverRbac, buildCertificateRequest, percentile } from '@seedbed/csr-approver';
 import { identityKubeConfig } from '../packages/csr-approver/src/testing/cluster-identity.ts';
 import { approvalWriteHistogram, classifiedFlowSchema, flowControlWaitHistogram, type Histogram } from '../packages/csr-approver/src/testing/apiserver-metrics.ts';
 
 const NODES = Number(process.env.BENCH_NODES ?? 1000);
 const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 100);
+const WORKERS = Number(process.env.BENCH_WORKERS ?? DEFAULT_WORKERS);
 const APPROVER_USER = 'seedbed:csr-approver';
 type Kind = 'seedbed' | 'naive';
 
@@ -87,6 +89,7 @@ async function naiveApprover(kc: KubeConfig, report: Report): Promise<() => Prom
 async function seedbedApprover(kc: KubeConfig, report: Report): Promise<() => Promise<void>> {
   const approver = new CsrApprover({
     kubeConfig: kc,
+    workers: WORKERS,
     onEvent: (e) => {
       if (e.type !== 'decided' || e.decision.action !== 'approve') return;
       report.approved++;
@@ -229,7 +232,7 @@ async function run(kind: Kind, label: string, stateDir: string, server: string, 
     const report = await approver.report();
     await watcher.stop();
     const q = (values: number[], p: number) => percentile([...values].sort((a, b) => a - b), p);
-    const bound = (h: Histogram, p: number) => `≤ ${(h.quantileBound(p) * 1000).toFixed(0)} ms`;
+    const bound = (h: Histogram, p: number) => (h.count ? `≤ ${(h.quantileBound(p) * 1000).toFixed(0)} ms` : 'no requests');
     const row: Row = {
       approver: label,
       approved: report.approved,
