@@ -7,9 +7,10 @@
  * so it is usable at once). The namespace has no default route: nothing in
  * it can leave the machine. Each namespace and link is registered with the
  * CleanupStack the moment it exists; deleting the namespace also deletes
- * the veth pair.
+ * the veth pair. Namespaces left by a test process that was killed before
+ * its cleanup ran (named seedbed-<pid>-<i>, that pid gone) are swept first.
  */
-import { CleanupStack, CommandError, runCommand } from '@seedbed/core';
+import { CleanupStack, CommandError, isAlive, runCommand } from '@seedbed/core';
 
 export interface NodeNetwork {
   netns: string;
@@ -32,8 +33,24 @@ export function nodeNetworkNames(index: number): Pick<NodeNetwork, 'netns' | 'ho
   return { netns: `seedbed-${process.pid}-${index}`, hostLink: `sb${tag.toString(16)}h${index}` };
 }
 
+const NAMESPACE_PATTERN = /^seedbed-(\d+)-\d+$/;
+
+/** Deletes the namespaces of test processes that no longer run; returns their names. */
+export async function sweepStaleNodeNetworks(): Promise<string[]> {
+  const stale = (await ip('netns', 'list')).stdout
+    .split('\n')
+    .map((line) => line.split(' ')[0]!)
+    .filter((name) => {
+      const owner = NAMESPACE_PATTERN.exec(name)?.[1];
+      return owner !== undefined && Number(owner) !== process.pid && !isAlive(Number(owner));
+    });
+  for (const name of stale) await ip('netns', 'del', name).catch(ignoreMissing);
+  return stale;
+}
+
 export async function createNodeNetwork(cleanup: CleanupStack, index: number): Promise<NodeNetwork> {
   if (index < 0 || index > 62) throw new RangeError(`node network index ${index} is outside 0–62`);
+  await sweepStaleNodeNetworks();
   const { netns, hostLink } = nodeNetworkNames(index);
   const nodeLink = `eth0`;
   const v4 = (host: number) => `10.213.${tag % 250}.${4 * index + host}`;
