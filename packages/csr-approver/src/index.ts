@@ -20,4 +20,5 @@ export { WorkQueue } from './controller/work-queue.ts';
 export { ResilientInformer, type InformerOptions } from './kube/resilient-informer.ts';
 export { ApproverMetrics, percentile, METRIC_DECISIONS, METRIC_LATENCY, METRIC_ERRORS, type MetricsSnapshot } from './metrics/approver-metrics.ts';
 export { approverRbac, APPROVER_ROLE_NAME } from './rbac/approver-rbac.ts';
+export { approverFlowControl, APPROVER_PRIORITY_LEVEL, APPROVER_FLOW_SCHEMA, APPROVER_MATCHING_PRECEDENCE } from './flowcontrol/approver-flow-control.ts';
 export { csrApproverCommand } from './cli/csr-approver-command.ts';

@@ -1,4 +1,4 @@
-export { NodeAgent, nodeKubeConfig, describeAgentEvent, KUBELET_PORT, type NodeAgentOptions, type AgentEvent, type RenewCause } from './agent/node-agent.ts';
+export { NodeAgent, describeAgentEvent, KUBELET_PORT, type NodeAgentOptions, type AgentEvent, type RenewCause } from './agent/node-agent.ts';
 export {
   createBootstrapToken,
   ensureBootstrapRbac,
@@ -12,5 +12,9 @@ export {
 export { requestCertificate, CertificateRefusedError, DEFAULT_ISSUE_TIMEOUT_MS, type CertificateRequestOptions, type IssuedCertificate } from './csr/certificate-client.ts';
 export { rotationDeadline, rotationDelay, ROTATION_MIN_FRACTION, ROTATION_MAX_FRACTION } from './certs/rotation.ts';
 export { readPair, writePair, certificateNames, describePair, SERVER_PAIR_FILE, CLIENT_PAIR_FILE, type StoredPair } from './certs/cert-store.ts';
-export { HttpsEndpoint, type ListenResult } from './serve/https-endpoint.ts';
+export { HttpsEndpoint } from './serve/https-endpoint.ts';
+export type { ListenResult, ServingEndpoint } from './serve/serving-endpoint.ts';
 export { nodeAgentCommand } from './cli/node-agent-command.ts';
+export { ClientCredentials, nodeKubeConfig, CLIENT_RETRY_BACKOFF_MS, CLIENT_MAX_RETRY_BACKOFF_MS, type ClientCertificateEvent } from './agent/client-credentials.ts';
+export { NetnsHttpsEndpoint } from './serve/netns-https-endpoint.ts';
+export { RenewalTimer } from './certs/renewal-timer.ts';

@@ -56,6 +56,8 @@ export function runCommand(command: string, args: readonly string[], options: Ru
       if (code === 0) return resolve({ stdout, stderr });
       reject(new CommandError({ command, args, exitCode: code, signal, stderr: stderr || stdout }));
     });
+    // a child that exits without reading its input closes the pipe first (EPIPE); its exit status tells what happened
+    child.stdin.on('error', () => {});
     child.stdin.end(options.input ?? '');
   });
 }

@@ -1,7 +1,7 @@
 /**
  * `csr-approver run|rbac`: the approver's command line, a commander Command
  * the seedbed CLI mounts. `run` approves until SIGINT/SIGTERM and can serve
- * Prometheus metrics; `rbac` prints the ClusterRole and binding it needs.
+ * Prometheus metrics; `rbac` prints the ClusterRole and binding it needs (and, with --flow-control, its APF objects).
  */
 import { createServer, type Server } from 'node:http';
 import { Command, InvalidArgumentError } from 'commander';
@@ -10,6 +10,7 @@ import { stringify } from 'yaml';
 import { describeError, untilInterrupted } from '@seedbed/core';
 import { resolvePolicy } from '../decision/approval-policy.ts';
 import { CsrApprover, DEFAULT_WORKERS } from '../controller/csr-approver.ts';
+import { approverFlowControl } from '../flowcontrol/approver-flow-control.ts';
 import { approverRbac } from '../rbac/approver-rbac.ts';
 
 interface RunFlags {
@@ -87,11 +88,13 @@ export function csrApproverCommand(): Command {
     .description('print the ClusterRole and ClusterRoleBinding the approver needs (kubectl apply -f -)')
     .option('--user <name>', 'bind to this user')
     .option('--service-account <namespace/name>', 'bind to this service account')
-    .action((flags: { user?: string; serviceAccount?: string }) => {
+    .option('--flow-control', "also print a FlowSchema and PriorityLevelConfiguration giving the approver's requests seats of their own (API Priority and Fairness)")
+    .action((flags: { user?: string; serviceAccount?: string; flowControl?: boolean }) => {
       const [namespace, name] = flags.serviceAccount?.split('/') ?? [];
       if (flags.serviceAccount && !name) throw new InvalidArgumentError('--service-account must be NAMESPACE/NAME');
       const subject = name ? { kind: 'ServiceAccount' as const, name, namespace } : { kind: 'User' as const, name: flags.user ?? 'seedbed:csr-approver' };
-      process.stdout.write(approverRbac(subject).map((o) => stringify(o)).join('---\n'));
+      const objects = [...approverRbac(subject), ...(flags.flowControl ? approverFlowControl(subject) : [])];
+      process.stdout.write(objects.map((o) => stringify(o)).join('---\n'));
     });
   return command;
 }

@@ -6,13 +6,16 @@
  * IPv6 spellings included) are approved and issued by kube-controller-manager.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CertificatesV1Api, CoreV1Api, RbacAuthorizationV1Api, type KubeConfig, type V1CertificateSigningRequest, type V1Node } from '@kubernetes/client-node';
+import { CertificatesV1Api, CoreV1Api, FlowcontrolApiserverV1Api, RbacAuthorizationV1Api, type KubeConfig, type V1CertificateSigningRequest, type V1Node } from '@kubernetes/client-node';
 import { ApiError, Wait } from '@seedbed/core';
 import { callApi, loadKubeConfig, type ClusterInfo } from '@seedbed/cluster';
 import { LocalClusterFixture } from '@seedbed/cluster/testing';
 import { buildCertificateRequest, type RequestSpec } from '../csr/request-builder.ts';
 import { KUBELET_SERVING_SIGNER, KUBELET_SERVING_USAGES, servingNames } from '../csr/kubelet-serving.ts';
 import { resolvePolicy } from '../decision/approval-policy.ts';
+import { approverFlowControl } from '../flowcontrol/approver-flow-control.ts';
+import { approverRbac } from '../rbac/approver-rbac.ts';
+import { classifiedFlowSchema } from '../testing/apiserver-metrics.ts';
 import { identityKubeConfig } from '../testing/cluster-identity.ts';
 import { CsrApprover, type ApproverEvent } from './csr-approver.ts';
 
@@ -170,5 +173,32 @@ describe('CSR approver against a real dual-stack cluster', () => {
     expect(snapshot.denied).toEqual({ DnsSanMismatch: 1, IpSanMismatch: 2, OrganizationMismatch: 1, UsagesMismatch: 1, NotNodeRequestor: 3, NodeNotFound: 1, ExpirationTooLong: 1, ForbiddenSanType: 1 });
     expect(approver.metrics.render()).toContain('seedbed_csr_approver_decisions_total{decision="denied",reason="NodeNotFound"} 1');
     expect(events.filter((e) => e.type === 'error')).toEqual([]);
+  });
+
+  it('works as its own user with only its RBAC, its requests in a priority level of its own (API Priority and Fairness)', async () => {
+    await approver.stop(); // the admin one; from here on only the deployed identity decides
+    const admin = loadKubeConfig(info.kubeconfigPath);
+    const subject = { kind: 'User' as const, name: 'seedbed:csr-approver' };
+    const [role, binding] = approverRbac(subject);
+    await admin.makeApiClient(RbacAuthorizationV1Api).createClusterRole({ body: role });
+    await admin.makeApiClient(RbacAuthorizationV1Api).createClusterRoleBinding({ body: binding });
+    const [level, schema] = approverFlowControl(subject);
+    const flowcontrol = admin.makeApiClient(FlowcontrolApiserverV1Api);
+    await flowcontrol.createPriorityLevelConfiguration({ body: level });
+    const uid = (await flowcontrol.createFlowSchema({ body: schema })).metadata!.uid;
+    const identity = await as('seedbed:csr-approver', []);
+    expect(await classifiedFlowSchema(identity, '/apis/certificates.k8s.io/v1/certificatesigningrequests?limit=1')).toBe(uid);
+    const deployed = new CsrApprover({ kubeConfig: identity, policy: resolvePolicy({ maxExpirationSeconds: MAX_EXPIRATION }) });
+    await deployed.start();
+    try {
+      const csr = await submit(await as(`system:node:${nameOf(nodeB())}`, ['system:nodes']), validSpec(nodeB()));
+      expect(verdict(csr)).toMatchObject({ type: 'Approved', reason: 'SeedbedKubeletServingApproved' });
+      expect(csr.status?.certificate).toBeTruthy();
+      const forged = await submit(await as(`system:node:${nameOf(nodeB())}`, ['system:nodes']), { ...validSpec(nodeB()), dnsNames: ['evil.example'] });
+      expect(verdict(forged)).toMatchObject({ type: 'Denied', reason: 'DnsSanMismatch' });
+      expect(deployed.metrics.snapshot().errors).toEqual({});
+    } finally {
+      await deployed.stop();
+    }
   });
 });

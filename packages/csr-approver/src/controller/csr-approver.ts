@@ -32,7 +32,18 @@ export const CSR_PATH = '/apis/certificates.k8s.io/v1/certificatesigningrequests
 export const NODE_PATH = '/api/v1/nodes';
 
 export type ApproverEvent =
-  | { type: 'decided'; csr: string; node?: string; decision: Extract<Decision, { action: 'approve' | 'deny' }>; latencyMs: number }
+  | {
+      type: 'decided';
+      csr: string;
+      node?: string;
+      decision: Extract<Decision, { action: 'approve' | 'deny' }>;
+      /** Watch event that queued the CSR → decision written; the sum of the two parts below. */
+      latencyMs: number;
+      /** Queued → a worker took it (work-queue wait). */
+      waitMs: number;
+      /** A worker took it → the write was answered (node lookup, checks, conflicts and the API round trip). */
+      workMs: number;
+    }
   | { type: 'error'; csr?: string; error: unknown };
 
 export interface CsrApproverOptions {
@@ -113,6 +124,7 @@ export class CsrApprover {
   }
 
   private async process(name: string, queuedAt: number): Promise<void> {
+    const takenAt = this.clock.now();
     let csr = this.csrs.get(name);
     let conflicts = 0;
     let errors = 0;
@@ -125,9 +137,10 @@ export class CsrApprover {
         await callApi(`${decision.action} CSR ${name}`, () =>
           this.certificates.replaceCertificateSigningRequestApproval({ name, body: withCondition(csr!, decision) }),
         );
-        const latencyMs = this.clock.now() - queuedAt;
+        const writtenAt = this.clock.now();
+        const latencyMs = writtenAt - queuedAt;
         this.metrics.recordDecision(decision.action, decision.reason, latencyMs);
-        this.options.onEvent?.({ type: 'decided', csr: name, node: nodeName, decision, latencyMs });
+        this.options.onEvent?.({ type: 'decided', csr: name, node: nodeName, decision, latencyMs, waitMs: takenAt - queuedAt, workMs: writtenAt - takenAt });
         return;
       } catch (error) {
         const status = error instanceof ApiError ? error.statusCode : undefined;

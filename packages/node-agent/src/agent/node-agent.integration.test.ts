@@ -5,21 +5,25 @@
  * CA whose SANs are its addresses, serves HTTPS that verifies by IP (IPv6
  * included) where the address is bindable here, rotates when the injected
  * rotation clock reaches the jittered deadline, and re-requests at once when
- * the Node's addresses change.
+ * the Node's addresses change. The client certificate rotates too, requested
+ * with the current one; a rotation kube-controller-manager may not approve
+ * (and an operator denies) keeps the working certificate and is retried.
  */
 import { X509Certificate } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { request } from 'node:https';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CoreV1Api, type V1Node } from '@kubernetes/client-node';
+import { CertificatesV1Api, CoreV1Api, type V1Node } from '@kubernetes/client-node';
 import { ApiError, FakeClock, Wait, allocatePort } from '@seedbed/core';
 import { loadKubeConfig, type ClusterConfig, type ClusterInfo, type ShippedConfig } from '@seedbed/cluster';
 import { LocalClusterFixture } from '@seedbed/cluster/testing';
 import { CsrApprover, servingNames, type ApproverEvent } from '@seedbed/csr-approver';
 import { bootstrapKubeConfig, createBootstrapToken } from '../bootstrap/bootstrap-token.ts';
 import { CLIENT_PAIR_FILE, SERVER_PAIR_FILE, certificateNames, readPair } from '../certs/cert-store.ts';
+import { closeRotationGate, denyPendingClientCsr, openRotationGate } from '../testing/client-rotation-gate.ts';
+import { httpsGet, normSerial } from '../testing/https-get.ts';
+import { CLIENT_RETRY_BACKOFF_MS } from './client-credentials.ts';
 import { NodeAgent, type AgentEvent } from './node-agent.ts';
 
 const OCTET = 100 + (process.pid % 100);
@@ -32,21 +36,6 @@ function addressOverrides(shipped: ShippedConfig, config: ClusterConfig): Record
   return { [cp]: [`127.${OCTET}.${net}.2`, '::1'], [worker]: [`127.${OCTET}.${net}.3`, 'fc00:f853:ccd:e793::3'] };
 }
 
-function httpsGet(host: string, port: number, ca: string): Promise<{ status: number; body: string; serial: string }> {
-  return new Promise((resolve, reject) => {
-    const req = request({ host, port, path: '/healthz', ca, agent: false, timeout: 5_000 }, (res) => {
-      let body = '';
-      const serial = res.socket && 'getPeerCertificate' in res.socket ? (res.socket as import('node:tls').TLSSocket).getPeerCertificate().serialNumber : '';
-      res.on('data', (chunk: Buffer) => (body += chunk.toString()));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, body, serial }));
-    });
-    req.on('error', reject);
-    req.on('timeout', () => req.destroy(new Error(`timeout talking to ${host}:${port}`)));
-    req.end();
-  });
-}
-
-const normSerial = (s: string) => s.toUpperCase().replace(/^0+/, '');
 
 describe.each<ShippedConfig>(['ipv4', 'ipv6', 'dual-stack'])('node agents on a local cluster from kind-configs/%s.yaml', (shipped) => {
   const fixture = new LocalClusterFixture();
@@ -188,5 +177,56 @@ describe.each<ShippedConfig>(['ipv4', 'ipv6', 'dual-stack'])('node agents on a l
     expect(agents.get(name)!.events).toContainEqual(expect.objectContaining({ type: 'serving-certificate', cause: 'addresses-changed' }));
     expect(approver.metrics.snapshot().denied).toEqual({});
     expect(approverEvents.filter((e) => e.type === 'error')).toEqual([]);
+  });
+
+  it('rotates the client certificate with the current one; a failed rotation keeps it and is retried with backoff', async () => {
+    const [name, { agent, clock, events }] = [...agents][1]!;
+    const before = agent.client.pair;
+    const lifetime = before.notAfter - before.notBefore;
+    expect(agent.client.nextRotationAt! - before.notBefore).toBeGreaterThanOrEqual(0.7 * lifetime);
+    expect(agent.client.nextRotationAt! - before.notBefore).toBeLessThanOrEqual(0.9 * lifetime);
+
+    // kube-controller-manager may not approve the node's own renewal, and an operator denies it
+    await closeRotationGate(admin(), name);
+    await clock.advance(agent.client.rotationDueInMs!);
+    const denied = await denyPendingClientCsr(admin(), name);
+    await new Wait({ what: `${name} to report the failed rotation`, timeoutMs: 15_000, intervalMs: 20 }).until(() => events.some((e) => e.type === 'client-rotation-failed'));
+    expect(events.find((e) => e.type === 'client-rotation-failed')).toMatchObject({ retryInMs: CLIENT_RETRY_BACKOFF_MS, error: expect.objectContaining({ csrName: denied, reason: 'OperatorDenied' }) });
+    expect(agent.client.rotationDueInMs).toBe(CLIENT_RETRY_BACKOFF_MS);
+    expect(agent.client.pair.serialNumber).toBe(before.serialNumber);
+    expect((await readPair(join(work, name), CLIENT_PAIR_FILE))!.serialNumber).toBe(before.serialNumber);
+    expect((await agent.kubeConfig.makeApiClient(CoreV1Api).readNode({ name })).metadata!.name).toBe(name);
+
+    // the retry, once renewals are approved again
+    await openRotationGate(admin(), name);
+    await clock.advance(CLIENT_RETRY_BACKOFF_MS);
+    await new Wait({ what: `${name} to rotate its client certificate`, timeoutMs: 15_000, intervalMs: 20 }).until(() => agent.client.pair.serialNumber !== before.serialNumber);
+    const after = agent.client.pair;
+    const rotated = events.find((e) => e.type === 'client-certificate' && e.source === 'rotation');
+    expect(rotated).toMatchObject({ serialNumber: after.serialNumber });
+    const csr = await admin().makeApiClient(CertificatesV1Api).readCertificateSigningRequest({ name: (rotated as { csrName: string }).csrName });
+    expect(csr.spec.username).toBe(`system:node:${name}`); // requested with the current certificate, not the bootstrap token
+    expect(csr.status!.conditions).toContainEqual(expect.objectContaining({ type: 'Approved', reason: 'AutoApproved' }));
+    const cert = new X509Certificate(after.certPem);
+    expect(cert.subject).toContain(`CN=system:node:${name}`);
+    expect(cert.verify(new X509Certificate(pki('ca.crt')).publicKey)).toBe(true);
+    expect(cert.publicKey.export({ format: 'der', type: 'spki' })).not.toEqual(new X509Certificate(before.certPem).publicKey.export({ format: 'der', type: 'spki' }));
+    expect((await readPair(join(work, name), CLIENT_PAIR_FILE))!.serialNumber).toBe(after.serialNumber);
+    expect(Buffer.from(agent.kubeConfig.getCurrentUser()!.certData!, 'base64').toString()).toBe(after.certPem);
+
+    // the agent goes on with the new certificate: its new Node watch sees an address change, the serving CSR is issued
+    const serving = agent.servingCertificate!.serialNumber;
+    const core = admin().makeApiClient(CoreV1Api);
+    for (let attempt = 0; ; attempt++) {
+      const node = await core.readNode({ name });
+      node.status!.addresses = node.status!.addresses!.filter((a) => a.type !== 'ExternalIP');
+      try {
+        await core.replaceNodeStatus({ name, body: node });
+        break;
+      } catch (error) {
+        if (attempt > 5 || (error as ApiError & { code?: number }).code !== 409) throw error;
+      }
+    }
+    await new Wait({ what: `${name} to re-request its serving certificate`, timeoutMs: 15_000, intervalMs: 20 }).until(() => agent.servingCertificate!.serialNumber !== serving);
   });
 });

@@ -4,19 +4,19 @@
  *   bootstrap token → client CSR (kube-apiserver-client-kubelet, auto-approved
  *   by kube-controller-manager) → acting as system:node:<name>: watch the own
  *   Node → serving CSR (kubelet-serving) with the node's names → HTTPS on the
- *   node's bindable addresses → renew at a jittered 70–90% of the lifetime,
- *   and at once when the node's addresses change.
+ *   node's bindable addresses (or inside the node's network namespace) →
+ *   renew at a jittered 70–90% of the lifetime, and at once when the node's
+ *   addresses change. The client certificate rotates the same way
+ *   (ClientCredentials); the agent then watches its Node with the new one.
  *
  * Certificates persist in certDir (a restart reuses them). Time is injected:
  * `clock` for timeouts and backoff, `rotationClock` for the rotation timer
  * (tests drive rotation with a FakeClock), `wallNow` for certificate
  * validity, `random` for the jitter.
  */
-import { KubeConfig, type V1Node } from '@kubernetes/client-node';
+import { CoreV1Api, type KubeConfig, type V1Node } from '@kubernetes/client-node';
 import { SeedbedError, describeError, systemClock, type Clock } from '@seedbed/core';
 import {
-  KUBELET_CLIENT_SIGNER,
-  KUBELET_CLIENT_USAGES,
   KUBELET_SERVING_SIGNER,
   KUBELET_SERVING_USAGES,
   NODES_GROUP,
@@ -26,20 +26,20 @@ import {
   servingNames,
   type ServingNames,
 } from '@seedbed/csr-approver';
-import { CoreV1Api } from '@kubernetes/client-node';
-import { CLIENT_PAIR_FILE, SERVER_PAIR_FILE, certificateNames, readPair, writePair, type StoredPair } from '../certs/cert-store.ts';
+import { SERVER_PAIR_FILE, certificateNames, readPair, writePair, type StoredPair } from '../certs/cert-store.ts';
+import { RenewalTimer } from '../certs/renewal-timer.ts';
 import { rotationDeadline } from '../certs/rotation.ts';
 import { requestCertificate } from '../csr/certificate-client.ts';
-import { HttpsEndpoint, type ListenResult } from '../serve/https-endpoint.ts';
+import { HttpsEndpoint } from '../serve/https-endpoint.ts';
+import { NetnsHttpsEndpoint } from '../serve/netns-https-endpoint.ts';
+import type { ListenResult, ServingEndpoint } from '../serve/serving-endpoint.ts';
+import { ClientCredentials, type ClientCertificateEvent } from './client-credentials.ts';
 
 export const KUBELET_PORT = 10250;
 export const RETRY_BACKOFF_MS = 1_000;
 export const MAX_RETRY_BACKOFF_MS = 30_000;
-/** A client certificate with less than this left is replaced at start. */
-const CLIENT_CERT_MIN_REMAINING_MS = 60_000;
-
 export type AgentEvent =
-  | { type: 'client-certificate'; source: 'bootstrap' | 'disk'; serialNumber: string }
+  | ClientCertificateEvent
   | { type: 'serving-certificate'; cause: RenewCause; csrName?: string; serialNumber: string; names: ServingNames; rotationAt: number }
   | { type: 'listening'; result: ListenResult }
   | { type: 'error'; error: unknown };
@@ -53,6 +53,8 @@ export interface NodeAgentOptions {
   certDir: string;
   /** HTTPS port on the node's addresses; undefined: do not serve. */
   port?: number;
+  /** Serve inside this network namespace (`ip netns`), where the node's addresses are, instead of in this process. */
+  netns?: string;
   clock?: Clock;
   rotationClock?: Clock;
   wallNow?: () => number;
@@ -66,28 +68,40 @@ export class NodeAgent {
   private readonly rotationClock: Clock;
   private readonly wallNow: () => number;
   private readonly random: () => number;
-  private nodeKubeConfig: KubeConfig | undefined;
+  readonly client: ClientCredentials;
   private nodeInformer: ResilientInformer<V1Node> | undefined;
-  private endpoint: HttpsEndpoint | undefined;
+  private endpoint: ServingEndpoint | undefined;
   private serving: (StoredPair & { names: ServingNames }) | undefined;
   private renewing: Promise<void> = Promise.resolve();
-  private timer = new AbortController();
+  private readonly timer: RenewalTimer;
   private stopped = false;
   private failures = 0;
-  /** Wall-clock epoch ms of the next planned rotation. */
+  /** Wall-clock epoch ms of the next planned serving certificate rotation. */
   nextRotationAt: number | undefined;
-  private timerDueAt: number | undefined;
 
   constructor(private readonly options: NodeAgentOptions) {
     this.clock = options.clock ?? systemClock;
     this.rotationClock = options.rotationClock ?? this.clock;
     this.wallNow = options.wallNow ?? Date.now;
     this.random = options.random ?? Math.random;
+    this.timer = new RenewalTimer(this.rotationClock);
+    this.client = new ClientCredentials({
+      nodeName: options.nodeName,
+      bootstrapKubeConfig: options.bootstrapKubeConfig,
+      certDir: options.certDir,
+      clock: this.clock,
+      rotationClock: this.rotationClock,
+      wallNow: this.wallNow,
+      random: this.random,
+      issueTimeoutMs: options.issueTimeoutMs,
+      onEvent: (event) => this.emit(event),
+      onRotated: (kubeConfig) => this.watchNode(kubeConfig),
+    });
   }
 
-  /** Time left on the rotation clock until the next planned renewal (rotation or retry). */
+  /** Time left on the rotation clock until the next planned serving renewal (rotation or retry). */
   get renewalDueInMs(): number | undefined {
-    return this.timerDueAt === undefined ? undefined : this.timerDueAt - this.rotationClock.now();
+    return this.timer.dueInMs;
   }
 
   get servingCertificate(): StoredPair | undefined {
@@ -96,33 +110,16 @@ export class NodeAgent {
 
   /** A kubeconfig acting as system:node:<name> (valid after start). */
   get kubeConfig(): KubeConfig {
-    if (!this.nodeKubeConfig) throw new SeedbedError('NOT_STARTED', 'the node agent has not bootstrapped yet');
-    return this.nodeKubeConfig;
+    return this.client.kubeConfig;
   }
 
   /** Bootstraps, obtains a serving certificate and starts serving; resolves once all that is done. */
   async start(): Promise<void> {
-    const client = await this.clientCertificate();
-    this.nodeKubeConfig = nodeKubeConfig(this.options.bootstrapKubeConfig, this.options.nodeName, client);
-    const core = this.nodeKubeConfig.makeApiClient(CoreV1Api);
-    const fieldSelector = `metadata.name=${this.options.nodeName}`;
-    this.nodeInformer = new ResilientInformer<V1Node>({
-      kubeConfig: this.nodeKubeConfig,
-      path: '/api/v1/nodes',
-      fieldSelector,
-      clock: this.clock,
-      list: () => core.listNode({ fieldSelector }),
-      onError: (error) => this.emit({ type: 'error', error }),
-    });
-    const changed = () => {
-      const node = this.node();
-      if (node && this.serving && !sameNames(servingNames(node), this.serving.names)) this.renew('addresses-changed');
-    };
-    this.nodeInformer.on('update', changed);
-    this.nodeInformer.on('add', changed);
-    await this.nodeInformer.start();
+    await this.client.load();
+    await this.watchNode(this.client.kubeConfig);
     if (!this.node()) throw new SeedbedError('NODE_NOT_FOUND', `node ${this.options.nodeName} does not exist; register it before starting its agent`);
-    if (this.options.port !== undefined) this.endpoint = new HttpsEndpoint(this.options.port);
+    const { port, netns } = this.options;
+    if (port !== undefined) this.endpoint = netns ? new NetnsHttpsEndpoint(netns, port) : new HttpsEndpoint(port);
 
     const stored = await readPair(this.options.certDir, SERVER_PAIR_FILE);
     const wanted = servingNames(this.node()!);
@@ -135,7 +132,8 @@ export class NodeAgent {
 
   async stop(): Promise<void> {
     this.stopped = true;
-    this.timer.abort();
+    this.timer.stop();
+    await this.client.stop();
     await this.nodeInformer?.stop();
     await this.renewing.catch(() => {});
     await this.endpoint?.close();
@@ -155,23 +153,33 @@ export class NodeAgent {
     this.options.onEvent?.(event);
   }
 
-  private async clientCertificate(): Promise<StoredPair> {
-    const stored = await readPair(this.options.certDir, CLIENT_PAIR_FILE);
-    if (stored && stored.notAfter - this.wallNow() > CLIENT_CERT_MIN_REMAINING_MS) {
-      this.emit({ type: 'client-certificate', source: 'disk', serialNumber: stored.serialNumber });
-      return stored;
-    }
-    const { csrPem, keyPem } = await buildCertificateRequest({ commonName: nodeUser(this.options.nodeName), organizations: [NODES_GROUP] });
-    const issued = await requestCertificate(this.options.bootstrapKubeConfig, {
-      signerName: KUBELET_CLIENT_SIGNER,
-      csrPem,
-      usages: [...KUBELET_CLIENT_USAGES],
+  /**
+   * Watches the own Node with `kubeConfig`; a previous watch (of an older
+   * client certificate) is closed once the new cache is filled, as the
+   * kubelet closes its connections after a client certificate rotation.
+   */
+  private async watchNode(kubeConfig: KubeConfig): Promise<void> {
+    const core = kubeConfig.makeApiClient(CoreV1Api);
+    const fieldSelector = `metadata.name=${this.options.nodeName}`;
+    const informer = new ResilientInformer<V1Node>({
+      kubeConfig,
+      path: '/api/v1/nodes',
+      fieldSelector,
       clock: this.clock,
-      timeoutMs: this.options.issueTimeoutMs,
+      list: () => core.listNode({ fieldSelector }),
+      onError: (error) => this.emit({ type: 'error', error }),
     });
-    const pair = await writePair(this.options.certDir, CLIENT_PAIR_FILE, issued.certPem, keyPem);
-    this.emit({ type: 'client-certificate', source: 'bootstrap', serialNumber: pair.serialNumber });
-    return pair;
+    const changed = () => {
+      const node = this.node();
+      if (node && this.serving && !sameNames(servingNames(node), this.serving.names)) void this.renew('addresses-changed');
+    };
+    informer.on('update', changed);
+    informer.on('add', changed);
+    await informer.start();
+    const previous = this.nodeInformer;
+    this.nodeInformer = informer;
+    if (this.stopped) await informer.stop();
+    await previous?.stop();
   }
 
   private async renewNow(cause: RenewCause): Promise<void> {
@@ -205,7 +213,7 @@ export class NodeAgent {
       this.emit({ type: 'error', error });
       if (cause === 'initial' && !this.serving) throw error;
       this.failures++;
-      this.schedule(Math.min(RETRY_BACKOFF_MS * 2 ** (this.failures - 1), MAX_RETRY_BACKOFF_MS), 'retry');
+      this.timer.schedule(Math.min(RETRY_BACKOFF_MS * 2 ** (this.failures - 1), MAX_RETRY_BACKOFF_MS), () => void this.renew('retry'));
     }
   }
 
@@ -213,48 +221,24 @@ export class NodeAgent {
     this.serving = pair;
     const rotationAt = rotationDeadline(pair.notBefore, pair.notAfter, this.random());
     this.nextRotationAt = rotationAt;
-    this.schedule(Math.max(0, rotationAt - this.wallNow()), 'rotation');
+    this.timer.schedule(Math.max(0, rotationAt - this.wallNow()), () => void this.renew('rotation'));
     this.emit({ type: 'serving-certificate', cause, csrName, serialNumber: pair.serialNumber, names: pair.names, rotationAt });
     if (this.endpoint) {
       const result = await this.endpoint.update(pair.names.ipAddresses, pair.certPem, pair.keyPem);
       this.emit({ type: 'listening', result });
     }
   }
-
-  private schedule(delayMs: number, cause: RenewCause): void {
-    this.timer.abort();
-    const timer = new AbortController();
-    this.timer = timer;
-    this.timerDueAt = this.rotationClock.now() + delayMs;
-    this.rotationClock.sleep(delayMs, timer.signal).then(
-      () => void this.renew(cause),
-      () => {}, // replaced by a newer schedule, or stopped
-    );
-  }
 }
 
 const sameNames = (a: ServingNames, b: ServingNames) =>
   a.dnsNames.join(',') === b.dnsNames.join(',') && a.ipAddresses.join(',') === b.ipAddresses.join(',');
 
-/** The cluster of the bootstrap kubeconfig, authenticated as the node with its client certificate. */
-export function nodeKubeConfig(bootstrap: KubeConfig, nodeName: string, client: StoredPair): KubeConfig {
-  const cluster = bootstrap.getCurrentCluster();
-  if (!cluster) throw new SeedbedError('NO_CLUSTER', 'the bootstrap kubeconfig has no current cluster');
-  const kc = new KubeConfig();
-  const user = nodeUser(nodeName);
-  kc.loadFromOptions({
-    clusters: [cluster],
-    users: [{ name: user, certData: Buffer.from(client.certPem).toString('base64'), keyData: Buffer.from(client.keyPem).toString('base64') }],
-    contexts: [{ name: user, cluster: cluster.name, user }],
-    currentContext: user,
-  });
-  return kc;
-}
-
 export function describeAgentEvent(nodeName: string, event: AgentEvent): string {
   switch (event.type) {
     case 'client-certificate':
-      return `${nodeName}: client certificate ${event.serialNumber} (${event.source})`;
+      return `${nodeName}: client certificate ${event.serialNumber} (${event.source}${event.csrName ? `, ${event.csrName}` : ''}); rotates at ${new Date(event.rotationAt).toISOString()}`;
+    case 'client-rotation-failed':
+      return `${nodeName}: client certificate rotation failed, keeping the current one, retrying in ${Math.round(event.retryInMs / 1000)} s: ${describeError(event.error)}`;
     case 'serving-certificate':
       return `${nodeName}: serving certificate ${event.serialNumber} (${event.cause}${event.csrName ? `, ${event.csrName}` : ''}) for ${[...event.names.dnsNames, ...event.names.ipAddresses].join(', ')}; renews at ${new Date(event.rotationAt).toISOString()}`;
     case 'listening':

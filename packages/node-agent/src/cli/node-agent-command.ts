@@ -49,12 +49,14 @@ export function nodeAgentCommand(): Command {
     .requiredOption('--bootstrap-kubeconfig <file>', 'kubeconfig with a bootstrap token (see node-agent bootstrap-token)')
     .requiredOption('--cert-dir <dir>', 'where the client and serving certificates are kept')
     .option('--port <n>', 'HTTPS port on the node addresses (0: do not serve)', port, KUBELET_PORT)
-    .action(async (flags: { node: string; bootstrapKubeconfig: string; certDir: string; port: number }) => {
+    .option('--netns <name>', "serve HTTPS inside this network namespace (ip netns), where the node's addresses are")
+    .action(async (flags: { node: string; bootstrapKubeconfig: string; certDir: string; port: number; netns?: string }) => {
       const agent = new NodeAgent({
         nodeName: flags.node,
         bootstrapKubeConfig: loadKubeConfig(flags.bootstrapKubeconfig),
         certDir: flags.certDir,
         port: flags.port === 0 ? undefined : flags.port,
+        netns: flags.netns,
         onEvent: (event) => (event.type === 'error' ? console.error : console.log)(describeAgentEvent(flags.node, event)),
       });
       try {

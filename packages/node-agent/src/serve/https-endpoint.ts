@@ -6,14 +6,11 @@
  * (simulated nodes' kind-network IPs) are reported, not fatal.
  */
 import { createServer, type Server } from 'node:https';
+import type { ListenResult, ServingEndpoint } from './serving-endpoint.ts';
 
-export interface ListenResult {
-  listening: string[];
-  /** Address → why it could not be bound. */
-  unbindable: Record<string, string>;
-}
+export type { ListenResult } from './serving-endpoint.ts';
 
-export class HttpsEndpoint {
+export class HttpsEndpoint implements ServingEndpoint {
   private readonly servers = new Map<string, Server>();
 
   constructor(private readonly port: number) {}
