@@ -8,13 +8,12 @@
  * recorded in `history` (which seed ran which version, when).
  */
 import { CustomObjectsApi, makeInformer, type KubernetesListObject, type KubernetesObject } from '@kubernetes/client-node';
-import { KubeRaw, loadKubeConfig } from '@seedbed/cluster';
+import { KubeRaw, loadKubeConfig, restartOnError } from '@seedbed/cluster';
 import { createLogger, describeError } from '@seedbed/core';
 import { GROUP, VERSION, type Seed } from '@seedbed/gardener-api';
 import { DEFAULT_GARDENLET_VERSION, Gardenlet, type GardenletOptions } from '@seedbed/gardenlet';
 import { GARDENLET_VERSION_LABEL } from '@seedbed/rollout';
 
-export const MANAGER_WATCH_RESTART_MS = 200;
 
 export interface GardenletStart {
   seed: string;
@@ -61,9 +60,7 @@ export class GardenletManager {
     };
     this.informer.on('add', follow);
     this.informer.on('update', follow);
-    this.informer.on('error', () => {
-      if (!this.stopped) setTimeout(() => void this.informer?.start().catch(() => {}), MANAGER_WATCH_RESTART_MS).unref();
-    });
+    restartOnError(this.informer, { stopped: () => this.stopped });
     await this.informer.start();
   }
 

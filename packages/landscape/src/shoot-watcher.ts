@@ -3,7 +3,7 @@
  * satisfies them (no polling), and observers see every change (progress bars).
  */
 import { CustomObjectsApi, makeInformer, type KubernetesListObject, type KubernetesObject } from '@kubernetes/client-node';
-import { loadKubeConfig } from '@seedbed/cluster';
+import { loadKubeConfig, restartOnError } from '@seedbed/cluster';
 import { TimeoutError } from '@seedbed/core';
 import { GROUP, VERSION, type Shoot } from '@seedbed/gardener-api';
 
@@ -23,9 +23,7 @@ export class ShootWatcher {
     for (const verb of ['add', 'update', 'delete'] as const) {
       this.informer.on(verb, (object) => this.observers.forEach((o) => o(object as unknown as Shoot, verb)));
     }
-    this.informer.on('error', () => {
-      if (!this.stopped) setTimeout(() => void this.informer.start().catch(() => {}), 100).unref();
-    });
+    restartOnError(this.informer, { stopped: () => this.stopped });
   }
 
   start(): Promise<void> {

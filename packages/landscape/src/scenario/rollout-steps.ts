@@ -4,7 +4,7 @@
  */
 import { CustomObjectsApi, makeInformer, type KubernetesListObject, type KubernetesObject } from '@kubernetes/client-node';
 import { loadKubeConfig, type KubeObject } from '@seedbed/cluster';
-import { SeedbedError, TimeoutError } from '@seedbed/core';
+import { SeedbedError, TimeoutError, Wait } from '@seedbed/core';
 import { ACTION_ANNOTATION, ROLLOUT_API_VERSION, ROLLOUT_GROUP, ROLLOUT_PLURAL, ROLLOUT_VERSION, describeRollout, rolloutPath, type Rollout, type RolloutPhase, type RolloutSpec } from '@seedbed/rollout';
 import type { Step } from './steps.ts';
 
@@ -93,10 +93,19 @@ export const expectVersionOnlyOn = (version: string, seeds: string[]): Step => (
   },
 });
 
-export const expectGardenlets = (version: string, seeds: string[]): Step => ({
+/** How long the gardenlet manager may take to restart a seed's gardenlet at its newly labelled version. */
+export const GARDENLET_SWITCH_TIMEOUT_MS = 20_000;
+
+/** Waits until the gardenlets of `seeds` run `version` (the manager follows seed labels asynchronously). */
+export const expectGardenlets = (version: string, seeds: string[], timeoutMs = GARDENLET_SWITCH_TIMEOUT_MS): Step => ({
   title: `the gardenlets of ${seeds.join(', ')} run ${version}`,
   run: async ({ landscape }) => {
-    const wrong = seeds.filter((s) => landscape.gardenlets.get(s)?.version !== version).map((s) => `${s}: ${landscape.gardenlets.get(s)?.version ?? 'none'}`);
-    if (wrong.length) throw new SeedbedError('EXPECTATION_FAILED', `gardenlets not at ${version}: ${wrong.join(', ')}`);
+    const wrong = () => seeds.filter((s) => landscape.gardenlets.get(s)?.version !== version).map((s) => `${s}: ${landscape.gardenlets.get(s)?.version ?? 'none'}`);
+    await new Wait({
+      what: `the gardenlets of ${seeds.join(', ')} to run ${version}`,
+      timeoutMs,
+      intervalMs: 100,
+      component: { name: 'gardenlet manager', logTail: () => [`gardenlets not at ${version}: ${wrong().join(', ')}`] },
+    }).until(() => wrong().length === 0);
   },
 });

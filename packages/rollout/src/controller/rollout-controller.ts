@@ -7,15 +7,13 @@
  * to `decide` as not synced (the rollout pauses) until the watch is back.
  */
 import { CustomObjectsApi, makeInformer, type Informer, type KubeConfig, type KubernetesListObject, type KubernetesObject } from '@kubernetes/client-node';
-import { KubeRaw, loadKubeConfig } from '@seedbed/cluster';
+import { KubeRaw, RESTART_MAX_MS, loadKubeConfig, restartOnError } from '@seedbed/cluster';
 import { createLogger, describeError, systemClock, type Clock } from '@seedbed/core';
 import { GROUP, VERSION, type Seed, type Shoot } from '@seedbed/gardener-api';
 import { ACTION_ANNOTATION, GARDENLET_VERSION_LABEL, ROLLOUT_GROUP, ROLLOUT_PLURAL, ROLLOUT_VERSION, rolloutPath, type Rollout } from '../api/types.ts';
 import { decide, type Decision } from '../decision/decide.ts';
 import { observeShoot, type ObservedShoot } from '../decision/shoot-health.ts';
 
-export const WATCH_RESTART_MIN_MS = 100;
-export const WATCH_RESTART_MAX_MS = 2_000;
 /** Seed label patches in flight at once. */
 export const SEED_UPDATE_CONCURRENCY = 16;
 
@@ -64,22 +62,17 @@ export class RolloutController {
         custom.listClusterCustomObject({ group, version, plural }) as Promise<KubernetesListObject<KubernetesObject>>,
       ) as unknown as AnyInformer;
       for (const verb of ['add', 'update', 'delete'] as const) informer.on(verb, () => this.schedule());
-      let delay = WATCH_RESTART_MIN_MS;
-      informer.on('error', (error: unknown) => {
-        if (this.stopped) return;
-        this.log.debug('%s watch failed: %s', name, describeError(error));
-        this.broken.add(name);
-        this.schedule();
-        const timer = setTimeout(() => {
-          if (this.stopped) return;
-          informer.start().then(() => {
-            delay = WATCH_RESTART_MIN_MS;
-            this.broken.delete(name);
-            this.schedule();
-          }, () => {});
-        }, delay);
-        timer.unref();
-        delay = Math.min(delay * 2, WATCH_RESTART_MAX_MS);
+      restartOnError(informer, {
+        stopped: () => this.stopped,
+        onError: (error) => {
+          this.log.debug('%s watch failed: %s', name, describeError(error));
+          this.broken.add(name);
+          this.schedule();
+        },
+        onRestarted: () => {
+          this.broken.delete(name);
+          this.schedule();
+        },
       });
       this.informers.set(name, informer);
       return informer.start();
@@ -127,7 +120,7 @@ export class RolloutController {
         const rollout = this.freshest(listed);
         await this.evaluate(rollout).catch((error: unknown) => {
           this.log.debug('rollout %s: %s', rollout.metadata.name, describeError(error));
-          this.requeue(rollout.metadata.name, WATCH_RESTART_MAX_MS);
+          this.requeue(rollout.metadata.name, RESTART_MAX_MS);
         });
       }
     } finally {
