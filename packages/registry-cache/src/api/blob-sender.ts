@@ -3,8 +3,9 @@
  * filled, to a response — without Node streams in between: file bytes are
  * read into pooled buffers (buffer-pool.ts) and written straight to the
  * response; bytes a fill has in memory (its recent chunks) are written from
- * the shared buffers, several per corked write. Each response has at most
- * MAX_WRITES_IN_FLIGHT writes the socket has not taken yet, so memory per
+ * the shared buffers, all that arrived meanwhile in one corked write. Each
+ * response has at most MAX_WRITES_IN_FLIGHT writes the socket has not taken
+ * yet (one for recent chunks, which need no read to overlap), so memory per
  * client is bounded (a slow client holds two buffers, never a growing queue)
  * and the next read overlaps the previous write.
  *
@@ -88,6 +89,8 @@ class BlobSender {
       }
       const chunk = fill?.recentChunkAt(this.position);
       if (chunk) {
+        // the chunks that arrive while this write runs go out together with the next one
+        if (this.inFlight > 0) return;
         this.writeRecent(fill!, limit);
         continue;
       }
