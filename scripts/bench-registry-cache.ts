@@ -13,12 +13,18 @@
  * The cache runs as the production build (dist/registry-cache.mjs under
  * plain node), which this script builds first.
  *
- * Run: npx tsx scripts/bench-registry-cache.ts [--blob-mib 200] [--upstream-mib-per-s 150]
+ * Blob clients (herds and throughput) are one `curl -o /dev/null` process
+ * each by default: a client in this script's own Node process tops out at
+ * ~1.1 GB/s on one core here, whichever cache it reads from, so it measured
+ * itself. `--client node` brings that client back for comparison.
+ *
+ * Run: npx tsx scripts/bench-registry-cache.ts [--blob-mib 200] [--upstream-mib-per-s 150] [--client curl|node]
  */
+import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import http from 'node:http';
 import net from 'node:net';
-import { tmpdir } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { allocatePort, ManagedProcess, Wait } from '@seedbed/core';
@@ -29,6 +35,8 @@ import { pushLayout } from '../packages/registry-cache/src/testing/skopeo.ts';
 const option = (name: string) => (process.argv.includes(name) ? Number(process.argv[process.argv.indexOf(name) + 1]) : undefined);
 const BLOB_MIB = option('--blob-mib') || 200;
 const UPSTREAM_MIB_PER_S = option('--upstream-mib-per-s') || 150;
+const CLIENT = process.argv.includes('--client') ? process.argv[process.argv.indexOf('--client') + 1] : 'curl';
+if (CLIENT !== 'curl' && CLIENT !== 'node') throw new Error(`--client must be curl or node, not ${CLIENT}`);
 const HERDS = [16, 50];
 const HEAD_SAMPLES = 500;
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
@@ -167,6 +175,25 @@ function get(url: string, method = 'GET'): Promise<{ status: number; bytes: numb
   });
 }
 
+/** One blob GET by a `curl` process of its own (status and body size from curl's -w). */
+function curlGet(url: string): Promise<{ status: number; bytes: number }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn('curl', ['--silent', '--show-error', '--output', '/dev/null', '--write-out', '%{http_code} %{size_download}', url], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let out = '';
+    let err = '';
+    child.stdout.on('data', (c: Buffer) => (out += c));
+    child.stderr.on('data', (c: Buffer) => (err += c));
+    child.on('error', reject);
+    child.on('close', (code) => {
+      const [status, bytes] = out.trim().split(' ').map(Number);
+      if (code !== 0) reject(new Error(`curl ${url} exited ${code}: ${err.trim()}`));
+      else resolve({ status: status!, bytes: bytes! });
+    });
+  });
+}
+
+const getBlob = (url: string) => (CLIENT === 'curl' ? curlGet(url) : get(url));
+
 function blobUrl(peer: Peer, digest: string): string {
   return peer.name === 'seedbed' ? `${peer.url}/v2/bench/big/blobs/${digest}?ns=bench.local` : `${peer.url}/v2/bench/big/blobs/${digest}`;
 }
@@ -177,7 +204,7 @@ function upstreamBlobGets(upstreamLog: string, digest: string): number {
 
 async function herd(peer: Peer, digest: string, clients: number, expected: number): Promise<number> {
   const started = performance.now();
-  const results = await Promise.all(Array.from({ length: clients }, () => get(blobUrl(peer, digest))));
+  const results = await Promise.all(Array.from({ length: clients }, () => getBlob(blobUrl(peer, digest))));
   const wall = (performance.now() - started) / 1000;
   for (const r of results) if (r.status !== 200 || r.bytes !== expected) throw new Error(`${peer.name}: bad response ${r.status} ${r.bytes}`);
   return wall;
@@ -185,7 +212,8 @@ async function herd(peer: Peer, digest: string, clients: number, expected: numbe
 
 async function throughput(peer: Peer, digest: string, clients: number, size: number): Promise<number> {
   const started = performance.now();
-  await Promise.all(Array.from({ length: clients }, () => get(blobUrl(peer, digest))));
+  const results = await Promise.all(Array.from({ length: clients }, () => getBlob(blobUrl(peer, digest))));
+  for (const r of results) if (r.status !== 200 || r.bytes !== size) throw new Error(`${peer.name}: bad response ${r.status} ${r.bytes}`);
   return (clients * size) / 1024 ** 2 / ((performance.now() - started) / 1000);
 }
 
@@ -225,6 +253,7 @@ async function coldHerd(rows: Row[], upstreamUrl: string, upstreamLog: string, b
 }
 
 async function main(): Promise<void> {
+  const loadAtStart = loadavg()[0]!.toFixed(2);
   console.error('building dist/registry-cache.mjs...');
   const bundle = await bundleRegistryCache();
   const upstream = await startDistribution('upstream');
@@ -269,7 +298,7 @@ async function main(): Promise<void> {
   const header: [string, string, string] = ['measurement', 'seedbed registry-cache', 'distribution proxy (docker-registry 2.8)'];
   const widths = [0, 1, 2].map((i) => Math.max(header[i]!.length, ...rows.map((r) => r[i]!.length)));
   const line = (r: string[]) => `| ${r.map((c, i) => c.padEnd(widths[i]!)).join(' | ')} |`;
-  console.log(`blob: ${BLOB_MIB} MiB, throttled upstream ${UPSTREAM_MIB_PER_S} MiB/s, ${HEAD_SAMPLES} HEAD samples, ${new Date().toISOString()}`);
+  console.log(`blob: ${BLOB_MIB} MiB, throttled upstream ${UPSTREAM_MIB_PER_S} MiB/s, blob clients: ${CLIENT}, ${HEAD_SAMPLES} HEAD samples, ${new Date().toISOString()}, load average ${loadAtStart} at start, ${loadavg()[0]!.toFixed(2)} at end`);
   console.log(line(header));
   console.log(`|${widths.map((w) => '-'.repeat(w + 2)).join('|')}|`);
   for (const row of rows) console.log(line(row));
