@@ -29,6 +29,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { allocatePort, ManagedProcess, Wait } from '@seedbed/core';
 import { bundleRegistryCache } from '../packages/registry-cache/src/build/bundle.ts';
+import { curlHerd } from '../packages/registry-cache/src/testing/curl-herd.ts';
 import { buildOciImage } from '../packages/registry-cache/src/testing/oci-layout.ts';
 import { pushLayout } from '../packages/registry-cache/src/testing/skopeo.ts';
 
@@ -39,6 +40,7 @@ const CLIENT = process.argv.includes('--client') ? process.argv[process.argv.ind
 if (CLIENT !== 'curl' && CLIENT !== 'node') throw new Error(`--client must be curl or node, not ${CLIENT}`);
 const HERDS = [16, 50];
 const HEAD_SAMPLES = 500;
+const SETTLE_MS = 5_000;
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const SELF = fileURLToPath(import.meta.url);
 
@@ -175,24 +177,14 @@ function get(url: string, method = 'GET'): Promise<{ status: number; bytes: numb
   });
 }
 
-/** One blob GET by a `curl` process of its own (status and body size from curl's -w). */
-function curlGet(url: string): Promise<{ status: number; bytes: number }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn('curl', ['--silent', '--show-error', '--output', '/dev/null', '--write-out', '%{http_code} %{size_download}', url], { stdio: ['ignore', 'pipe', 'pipe'] });
-    let out = '';
-    let err = '';
-    child.stdout.on('data', (c: Buffer) => (out += c));
-    child.stderr.on('data', (c: Buffer) => (err += c));
-    child.on('error', reject);
-    child.on('close', (code) => {
-      const [status, bytes] = out.trim().split(' ').map(Number);
-      if (code !== 0) reject(new Error(`curl ${url} exited ${code}: ${err.trim()}`));
-      else resolve({ status: status!, bytes: bytes! });
-    });
-  });
+/** `clients` concurrent GETs of `url`: wall seconds and each response's status and size. */
+async function blobGets(url: string, clients: number): Promise<{ seconds: number; results: Array<{ status: number; bytes: number }> }> {
+  const urls = Array.from({ length: clients }, () => url);
+  if (CLIENT === 'curl') return curlHerd(urls);
+  const started = performance.now();
+  const results = await Promise.all(urls.map((u) => get(u)));
+  return { seconds: (performance.now() - started) / 1000, results };
 }
-
-const getBlob = (url: string) => (CLIENT === 'curl' ? curlGet(url) : get(url));
 
 function blobUrl(peer: Peer, digest: string): string {
   return peer.name === 'seedbed' ? `${peer.url}/v2/bench/big/blobs/${digest}?ns=bench.local` : `${peer.url}/v2/bench/big/blobs/${digest}`;
@@ -203,18 +195,21 @@ function upstreamBlobGets(upstreamLog: string, digest: string): number {
 }
 
 async function herd(peer: Peer, digest: string, clients: number, expected: number): Promise<number> {
-  const started = performance.now();
-  const results = await Promise.all(Array.from({ length: clients }, () => getBlob(blobUrl(peer, digest))));
-  const wall = (performance.now() - started) / 1000;
+  const { seconds, results } = await blobGets(blobUrl(peer, digest), clients);
   for (const r of results) if (r.status !== 200 || r.bytes !== expected) throw new Error(`${peer.name}: bad response ${r.status} ${r.bytes}`);
-  return wall;
+  return seconds;
 }
 
+/** MiB/s of `clients` concurrent GETs of the blob. */
 async function throughput(peer: Peer, digest: string, clients: number, size: number): Promise<number> {
-  const started = performance.now();
-  const results = await Promise.all(Array.from({ length: clients }, () => getBlob(blobUrl(peer, digest))));
-  for (const r of results) if (r.status !== 200 || r.bytes !== size) throw new Error(`${peer.name}: bad response ${r.status} ${r.bytes}`);
-  return (clients * size) / 1024 ** 2 / ((performance.now() - started) / 1000);
+  const seconds = await herd(peer, digest, clients, size);
+  return (clients * size) / 1024 ** 2 / seconds;
+}
+
+/** Lets the aftermath of the last herd pass (dirty pages, closing sockets, exiting clients) before the next measurement. */
+async function settle(): Promise<void> {
+  await new Promise<void>((resolve) => spawn('sync').once('close', () => resolve()));
+  await new Promise((r) => setTimeout(r, SETTLE_MS));
 }
 
 async function headLatency(peer: Peer): Promise<{ p50: number; p99: number }> {
@@ -238,6 +233,7 @@ async function coldHerd(rows: Row[], upstreamUrl: string, upstreamLog: string, b
   const peers = [await startSeedbed(upstreamUrl, bundle), await startDistribution('distribution-proxy', upstreamUrl)];
   const results: Record<string, { gets: number; wall: number; rss: number }> = {};
   for (const peer of peers) {
+    await settle();
     const before = upstreamBlobGets(upstreamLog, digest);
     console.error(`cold herd (${label}): ${clients} clients via ${peer.name}...`);
     const wall = await herd(peer, digest, clients, size);
@@ -272,15 +268,18 @@ async function main(): Promise<void> {
     if (clients === HERDS[HERDS.length - 1]) warmPeers = peers;
     else for (const peer of peers) await peer.process.stop(3_000);
   }
+  // one unmeasured GET each, then the peers take turns round by round, so neither
+  // measures right after the other's herd or gets all the quiet moments
+  await settle();
+  for (const peer of warmPeers) await herd(peer, layer.digest, 1, size);
   for (const clients of [1, 16]) {
-    const values: string[] = [];
-    for (const peer of warmPeers) {
-      console.error(`warm throughput: ${clients} clients via ${peer.name}...`);
-      const rounds = clients === 1 ? 3 : 2;
-      let total = 0;
-      for (let i = 0; i < rounds; i++) total += await throughput(peer, layer.digest, clients, size);
-      values.push(`${(total / rounds).toFixed(0)} MiB/s`);
+    const rounds = clients === 1 ? 4 : 3;
+    const totals = warmPeers.map(() => 0);
+    console.error(`warm throughput: ${clients} clients, ${rounds} rounds, peers in turn...`);
+    for (let i = 0; i < rounds; i++) {
+      for (const [p, peer] of warmPeers.entries()) totals[p]! += await throughput(peer, layer.digest, clients, size);
     }
+    const values = totals.map((total) => `${(total / rounds).toFixed(0)} MiB/s`);
     rows.push([`(b) warm throughput, ${clients} client${clients === 1 ? '' : 's'}`, values[0]!, values[1]!]);
   }
   const latencies = [];
