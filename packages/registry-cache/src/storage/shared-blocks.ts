@@ -21,8 +21,8 @@
 import { read } from 'node:fs';
 
 export const BLOCK_BYTES = 1024 * 1024;
-/** 24 MiB process-wide. */
-export const MAX_BLOCKS = 24;
+/** 16 MiB process-wide. */
+export const MAX_BLOCKS = 16;
 export const BLOCK_TRIM_INTERVAL_MS = 10_000;
 
 export type BlockCallback = (error?: Error) => void;
