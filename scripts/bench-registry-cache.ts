@@ -13,24 +13,34 @@
  * The cache runs as the production build (dist/registry-cache.mjs under
  * plain node), which this script builds first.
  *
- * Run: npx tsx scripts/bench-registry-cache.ts [--blob-mib 200] [--upstream-mib-per-s 150]
+ * Blob clients (herds and throughput) are one `curl -o /dev/null` process
+ * each by default: a client in this script's own Node process tops out at
+ * ~1.1 GB/s on one core here, whichever cache it reads from, so it measured
+ * itself. `--client node` brings that client back for comparison.
+ *
+ * Run: npx tsx scripts/bench-registry-cache.ts [--blob-mib 200] [--upstream-mib-per-s 150] [--client curl|node]
  */
+import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import http from 'node:http';
 import net from 'node:net';
-import { tmpdir } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { allocatePort, ManagedProcess, Wait } from '@seedbed/core';
 import { bundleRegistryCache } from '../packages/registry-cache/src/build/bundle.ts';
+import { curlHerd } from '../packages/registry-cache/src/testing/curl-herd.ts';
 import { buildOciImage } from '../packages/registry-cache/src/testing/oci-layout.ts';
 import { pushLayout } from '../packages/registry-cache/src/testing/skopeo.ts';
 
 const option = (name: string) => (process.argv.includes(name) ? Number(process.argv[process.argv.indexOf(name) + 1]) : undefined);
 const BLOB_MIB = option('--blob-mib') || 200;
 const UPSTREAM_MIB_PER_S = option('--upstream-mib-per-s') || 150;
+const CLIENT = process.argv.includes('--client') ? process.argv[process.argv.indexOf('--client') + 1] : 'curl';
+if (CLIENT !== 'curl' && CLIENT !== 'node') throw new Error(`--client must be curl or node, not ${CLIENT}`);
 const HERDS = [16, 50];
 const HEAD_SAMPLES = 500;
+const SETTLE_MS = 5_000;
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const SELF = fileURLToPath(import.meta.url);
 
@@ -167,6 +177,15 @@ function get(url: string, method = 'GET'): Promise<{ status: number; bytes: numb
   });
 }
 
+/** `clients` concurrent GETs of `url`: wall seconds and each response's status and size. */
+async function blobGets(url: string, clients: number): Promise<{ seconds: number; results: Array<{ status: number; bytes: number }> }> {
+  const urls = Array.from({ length: clients }, () => url);
+  if (CLIENT === 'curl') return curlHerd(urls);
+  const started = performance.now();
+  const results = await Promise.all(urls.map((u) => get(u)));
+  return { seconds: (performance.now() - started) / 1000, results };
+}
+
 function blobUrl(peer: Peer, digest: string): string {
   return peer.name === 'seedbed' ? `${peer.url}/v2/bench/big/blobs/${digest}?ns=bench.local` : `${peer.url}/v2/bench/big/blobs/${digest}`;
 }
@@ -176,17 +195,21 @@ function upstreamBlobGets(upstreamLog: string, digest: string): number {
 }
 
 async function herd(peer: Peer, digest: string, clients: number, expected: number): Promise<number> {
-  const started = performance.now();
-  const results = await Promise.all(Array.from({ length: clients }, () => get(blobUrl(peer, digest))));
-  const wall = (performance.now() - started) / 1000;
+  const { seconds, results } = await blobGets(blobUrl(peer, digest), clients);
   for (const r of results) if (r.status !== 200 || r.bytes !== expected) throw new Error(`${peer.name}: bad response ${r.status} ${r.bytes}`);
-  return wall;
+  return seconds;
 }
 
+/** MiB/s of `clients` concurrent GETs of the blob. */
 async function throughput(peer: Peer, digest: string, clients: number, size: number): Promise<number> {
-  const started = performance.now();
-  await Promise.all(Array.from({ length: clients }, () => get(blobUrl(peer, digest))));
-  return (clients * size) / 1024 ** 2 / ((performance.now() - started) / 1000);
+  const seconds = await herd(peer, digest, clients, size);
+  return (clients * size) / 1024 ** 2 / seconds;
+}
+
+/** Lets the aftermath of the last herd pass (dirty pages, closing sockets, exiting clients) before the next measurement. */
+async function settle(): Promise<void> {
+  await new Promise<void>((resolve) => spawn('sync').once('close', () => resolve()));
+  await new Promise((r) => setTimeout(r, SETTLE_MS));
 }
 
 async function headLatency(peer: Peer): Promise<{ p50: number; p99: number }> {
@@ -210,6 +233,7 @@ async function coldHerd(rows: Row[], upstreamUrl: string, upstreamLog: string, b
   const peers = [await startSeedbed(upstreamUrl, bundle), await startDistribution('distribution-proxy', upstreamUrl)];
   const results: Record<string, { gets: number; wall: number; rss: number }> = {};
   for (const peer of peers) {
+    await settle();
     const before = upstreamBlobGets(upstreamLog, digest);
     console.error(`cold herd (${label}): ${clients} clients via ${peer.name}...`);
     const wall = await herd(peer, digest, clients, size);
@@ -225,6 +249,7 @@ async function coldHerd(rows: Row[], upstreamUrl: string, upstreamLog: string, b
 }
 
 async function main(): Promise<void> {
+  const loadAtStart = loadavg()[0]!.toFixed(2);
   console.error('building dist/registry-cache.mjs...');
   const bundle = await bundleRegistryCache();
   const upstream = await startDistribution('upstream');
@@ -243,15 +268,18 @@ async function main(): Promise<void> {
     if (clients === HERDS[HERDS.length - 1]) warmPeers = peers;
     else for (const peer of peers) await peer.process.stop(3_000);
   }
+  // one unmeasured GET each, then the peers take turns round by round, so neither
+  // measures right after the other's herd or gets all the quiet moments
+  await settle();
+  for (const peer of warmPeers) await herd(peer, layer.digest, 1, size);
   for (const clients of [1, 16]) {
-    const values: string[] = [];
-    for (const peer of warmPeers) {
-      console.error(`warm throughput: ${clients} clients via ${peer.name}...`);
-      const rounds = clients === 1 ? 3 : 2;
-      let total = 0;
-      for (let i = 0; i < rounds; i++) total += await throughput(peer, layer.digest, clients, size);
-      values.push(`${(total / rounds).toFixed(0)} MiB/s`);
+    const rounds = clients === 1 ? 4 : 3;
+    const totals = warmPeers.map(() => 0);
+    console.error(`warm throughput: ${clients} clients, ${rounds} rounds, peers in turn...`);
+    for (let i = 0; i < rounds; i++) {
+      for (const [p, peer] of warmPeers.entries()) totals[p]! += await throughput(peer, layer.digest, clients, size);
     }
+    const values = totals.map((total) => `${(total / rounds).toFixed(0)} MiB/s`);
     rows.push([`(b) warm throughput, ${clients} client${clients === 1 ? '' : 's'}`, values[0]!, values[1]!]);
   }
   const latencies = [];
@@ -269,7 +297,7 @@ async function main(): Promise<void> {
   const header: [string, string, string] = ['measurement', 'seedbed registry-cache', 'distribution proxy (docker-registry 2.8)'];
   const widths = [0, 1, 2].map((i) => Math.max(header[i]!.length, ...rows.map((r) => r[i]!.length)));
   const line = (r: string[]) => `| ${r.map((c, i) => c.padEnd(widths[i]!)).join(' | ')} |`;
-  console.log(`blob: ${BLOB_MIB} MiB, throttled upstream ${UPSTREAM_MIB_PER_S} MiB/s, ${HEAD_SAMPLES} HEAD samples, ${new Date().toISOString()}`);
+  console.log(`blob: ${BLOB_MIB} MiB, throttled upstream ${UPSTREAM_MIB_PER_S} MiB/s, blob clients: ${CLIENT}, ${HEAD_SAMPLES} HEAD samples, ${new Date().toISOString()}, load average ${loadAtStart} at start, ${loadavg()[0]!.toFixed(2)} at end`);
   console.log(line(header));
   console.log(`|${widths.map((w) => '-'.repeat(w + 2)).join('|')}|`);
   for (const row of rows) console.log(line(row));

@@ -1,7 +1,8 @@
 /**
  * The sender's memory bound: a client that stops reading holds at most
  * MAX_WRITES_IN_FLIGHT pooled buffers (no growing queue in the process),
- * and gets every byte once it reads again; ranges and pool reuse.
+ * and gets every byte once it reads again; ranges and pool reuse; a herd
+ * reading a stored blob shares one read per block.
  */
 import { createHash, randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -12,6 +13,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { BufferPool, READ_BUFFER_BYTES } from '../storage/buffer-pool.ts';
+import { SharedBlocks } from '../storage/shared-blocks.ts';
 import { MAX_WRITES_IN_FLIGHT, sendBlob } from './blob-sender.ts';
 
 class CountingPool extends BufferPool {
@@ -37,6 +39,7 @@ let data: Buffer;
 let server: http.Server;
 let url: string;
 let pool: CountingPool;
+let blocks: SharedBlocks;
 let responses: ServerResponse[];
 
 beforeEach(async () => {
@@ -45,12 +48,14 @@ beforeEach(async () => {
   data = randomBytes(SIZE);
   writeFileSync(path, data);
   pool = new CountingPool();
+  blocks = new SharedBlocks(1024 * 1024, 8);
   responses = [];
   server = http.createServer((request, response) => {
     responses.push(response);
     const [start, end] = String(request.headers['x-range'] ?? `0-${SIZE - 1}`).split('-').map(Number) as [number, number];
     response.writeHead(200, { 'content-length': end - start + 1 });
-    void open(path, 'r').then((file) => sendBlob({ response, file, start, end, pool }));
+    const stored = request.headers['x-stored'] ? { digest: 'sha256:test', size: SIZE } : undefined;
+    void open(path, 'r').then((file) => sendBlob({ response, file, stored, start, end, pool, blocks }));
   });
   await new Promise<void>((resolve) => server.listen({ host: '127.0.0.1', port: 0 }, resolve));
   url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/`;
@@ -112,6 +117,35 @@ describe('sendBlob', () => {
     await expect.poll(() => responses[0]!.destroyed).toBe(true);
     await new Promise((r) => setTimeout(r, 100));
     expect(pool.outstanding).toBe(0);
+  });
+});
+
+describe('sendBlob from a stored blob', () => {
+  it('reads each block once for a herd, and sends every client the exact bytes', async () => {
+    const bodies = await Promise.all(Array.from({ length: 6 }, async () => collect(await get({ 'x-stored': '1' }))));
+    for (const body of bodies) expect(sha(body)).toBe(sha(data));
+    // 32 blocks of 1 MiB; a client that fell far behind may read a block again, never one read per client
+    expect(blocks.reads).toBeGreaterThanOrEqual(SIZE / (1024 * 1024));
+    expect(blocks.reads).toBeLessThan((2 * SIZE) / (1024 * 1024));
+    expect(pool.maxOutstanding).toBe(0);
+  });
+
+  it('sends exact ranges across block edges', async () => {
+    const start = 1024 * 1024 - 3;
+    const end = 3 * 1024 * 1024 + 5;
+    const body = await collect(await get({ 'x-stored': '1', 'x-range': `${start}-${end}` }));
+    expect(body.equals(data.subarray(start, end + 1))).toBe(true);
+  });
+
+  it('holds at most two blocks for a client that stops reading; others still get blocks', async () => {
+    const stalled = await get({ 'x-stored': '1' });
+    stalled.pause();
+    await new Promise((r) => setTimeout(r, 400));
+    expect(responses[0]!.writableLength).toBeLessThanOrEqual(MAX_WRITES_IN_FLIGHT * 1024 * 1024);
+    expect(sha(await collect(await get({ 'x-stored': '1' })))).toBe(sha(data));
+    const body = collect(stalled);
+    stalled.resume();
+    expect(sha(await body)).toBe(sha(data));
   });
 });
 

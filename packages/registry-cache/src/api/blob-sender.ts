@@ -1,12 +1,16 @@
 /**
  * Streams a byte range of a stored blob, or of a blob that is still being
  * filled, to a response — without Node streams in between: file bytes are
- * read into pooled buffers (buffer-pool.ts) and written straight to the
- * response; bytes a fill has in memory (its recent chunks) are written from
- * the shared buffers, several per corked write. Each response has at most
- * MAX_WRITES_IN_FLIGHT writes the socket has not taken yet, so memory per
- * client is bounded (a slow client holds two buffers, never a growing queue)
- * and the next read overlaps the previous write.
+ * read in 1 MiB blocks shared by every response reading the same part of the
+ * blob at about the same time (shared-blocks.ts), or, when all blocks are
+ * busy and for the unfinished tail of a fill, into pooled 128 KiB buffers
+ * (buffer-pool.ts), and written straight to the response; bytes a fill has
+ * in memory (its recent chunks) are written from the shared buffers, all
+ * that arrived meanwhile in one corked write. Each response has at most
+ * MAX_WRITES_IN_FLIGHT writes the socket has not taken yet (one for recent
+ * chunks, which need no read to overlap), so memory per client is bounded (a
+ * slow client holds two buffers or blocks, never a growing queue) and the
+ * next read overlaps the previous write.
  *
  * A reader that keeps up with a fill is woken by the fill itself (no
  * promise per chunk); one that falls behind the recent window reads the
@@ -19,6 +23,7 @@ import type { ServerResponse } from 'node:http';
 import type { BlobFill } from '../fill/blob-fill.ts';
 import { fillWindow } from '../fill/fill-reader.ts';
 import { readBuffers, type BufferPool } from '../storage/buffer-pool.ts';
+import { sharedBlocks, type SharedBlock, type SharedBlocks } from '../storage/shared-blocks.ts';
 
 export const MAX_WRITES_IN_FLIGHT = 2;
 /** Recent fill chunks are coalesced into one corked write up to this size. */
@@ -30,11 +35,14 @@ export interface BlobSendOptions {
   file: FileHandle;
   /** Set while the blob is being filled. */
   fill?: BlobFill;
+  /** The blob's digest and size when `file` is a stored (verified) blob; its blocks are shared under the digest. */
+  stored?: { digest: string; size: number };
   start: number;
   /** Inclusive; undefined means "to the end of the fill" (only with a fill whose size is unknown). */
   end: number | undefined;
   onBytes?: (bytes: number) => void;
   pool?: BufferPool;
+  blocks?: SharedBlocks;
 }
 
 /** Starts streaming; the response ends (or is destroyed) when done. */
@@ -45,6 +53,7 @@ export function sendBlob(options: BlobSendOptions): void {
 class BlobSender {
   private readonly options: BlobSendOptions;
   private readonly pool: BufferPool;
+  private readonly blocks: SharedBlocks;
   private position: number;
   private inFlight = 0;
   private reading = false;
@@ -59,6 +68,7 @@ class BlobSender {
   constructor(options: BlobSendOptions) {
     this.options = options;
     this.pool = options.pool ?? readBuffers;
+    this.blocks = options.blocks ?? sharedBlocks;
     this.position = options.start;
     // a client that left while the file was being opened
     if (options.response.destroyed) this.finish();
@@ -88,6 +98,8 @@ class BlobSender {
       }
       const chunk = fill?.recentChunkAt(this.position);
       if (chunk) {
+        // the chunks that arrive while this write runs go out together with the next one
+        if (this.inFlight > 0) return;
         this.writeRecent(fill!, limit);
         continue;
       }
@@ -97,7 +109,7 @@ class BlobSender {
         fill!.once(this.onFillChange);
         return;
       }
-      this.readFile(Math.min(this.pool.bufferBytes, onDisk - this.position));
+      if (!this.readShared(limit)) this.readFile(Math.min(this.pool.bufferBytes, onDisk - this.position));
     }
   }
 
@@ -127,6 +139,61 @@ class BlobSender {
     for (let i = 0; i < slices.length - 1; i++) response.write(slices[i]);
     response.write(slices[slices.length - 1], this.onWritten);
     response.uncork();
+  }
+
+  /**
+   * Sends from the shared block holding `position`, if the bytes there are
+   * final: a stored blob, a completed fill (both verified, shared under the
+   * digest), or a whole block a running fill has on disk (shared under its
+   * temp file, so unverified bytes never reach another fill's readers).
+   * False when the block cannot be shared or every block is busy.
+   */
+  private readShared(limit: number): boolean {
+    const { fill, stored, file } = this.options;
+    let key: string;
+    let end: number;
+    if (stored) {
+      key = stored.digest;
+      end = stored.size;
+    } else if (fill?.state === 'done') {
+      key = fill.digest;
+      end = fill.written;
+    } else if (fill) {
+      key = fill.tempPath;
+      end = fill.written - (fill.written % this.blocks.blockBytes);
+      if (this.position >= end) return false;
+    } else {
+      return false;
+    }
+    const block = this.blocks.acquire(key, end, this.position, file.fd);
+    if (!block) return false;
+    if (block.loaded) {
+      this.writeBlock(block, limit);
+      return true;
+    }
+    this.reading = true;
+    block.whenLoaded((error) => {
+      this.reading = false;
+      if (this.finished || error) {
+        this.blocks.release(block);
+        return this.finished ? this.closeFile() : this.abort();
+      }
+      this.writeBlock(block, limit);
+      this.pump();
+    });
+    return true;
+  }
+
+  private writeBlock(block: SharedBlock, limit: number): void {
+    const from = this.position - block.offset;
+    const to = Math.min(block.length, limit - block.offset);
+    this.position += to - from;
+    this.inFlight++;
+    this.options.onBytes?.(to - from);
+    this.options.response.write(block.buffer.subarray(from, to), (error) => {
+      this.blocks.release(block);
+      this.onWritten(error);
+    });
   }
 
   private readFile(length: number): void {

@@ -132,7 +132,7 @@ export class BlobService {
       return true;
     }
     const metrics = this.options.metrics;
-    sendBlob({ response, file: handle, start, end, onBytes: (n) => metrics.inc(METRIC_NAMES.bytesServed, { source: 'cache' }, n) });
+    sendBlob({ response, file: handle, stored: { digest, size }, start, end, onBytes: (n) => metrics.inc(METRIC_NAMES.bytesServed, { source: 'cache' }, n) });
     return true;
   }
 

@@ -53,7 +53,7 @@ export class BlobFill {
   /** Settles when the fill is complete (resolves) or failed (rejects). */
   readonly done: Promise<void>;
   private listeners = new Set<() => void>();
-  private changedPromise?: Promise<void>;
+  private tickScheduled = false;
   private resolveReady!: () => void;
   private rejectReady!: (error: Error) => void;
   private finish!: (error?: Error) => void;
@@ -83,17 +83,27 @@ export class BlobFill {
     this.listeners.delete(listener);
   }
 
-  /** Resolves at the next progress or state change. */
-  changed(): Promise<void> {
-    this.changedPromise ??= new Promise((resolve) => this.once(resolve));
-    return this.changedPromise;
+  /**
+   * Wakes the listeners once per event-loop turn for progress: all chunks
+   * that arrived in one turn (libuv reads a socket up to 32 times per poll)
+   * go out to each reader in one corked write instead of one write per
+   * 64 KiB chunk per reader.
+   */
+  private progressed(): void {
+    if (this.tickScheduled) return;
+    this.tickScheduled = true;
+    setImmediate(this.scheduledTick);
   }
+
+  private readonly scheduledTick = () => {
+    this.tickScheduled = false;
+    this.tick();
+  };
 
   private tick(): void {
     if (this.listeners.size === 0) return;
     const listeners = this.listeners;
     this.listeners = new Set();
-    this.changedPromise = undefined;
     for (const listener of listeners) listener();
   }
 
@@ -189,7 +199,7 @@ export class BlobFill {
             this.written += bytes;
             this.trimRecent();
             if (!ended && response.isPaused() && this.received - this.written < MAX_UNWRITTEN_BYTES) response.resume();
-            this.tick();
+            this.progressed();
             flush();
           },
           (error: unknown) => settle(error),
@@ -206,7 +216,7 @@ export class BlobFill {
         pending.push(chunk);
         pendingBytes += chunk.length;
         if (this.received - this.written >= MAX_UNWRITTEN_BYTES) response.pause();
-        this.tick();
+        this.progressed();
         flush();
       };
       response.on('data', onData);
