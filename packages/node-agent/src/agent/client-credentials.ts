@@ -95,12 +95,15 @@ export class ClientCredentials {
   private async rotateNow(): Promise<void> {
     if (this.stopped) return;
     try {
-      const { pair, csrName } = await this.request(this.kubeConfig);
+      // like the kubelet: a certificate that expired (rotation kept failing, or the node was off) cannot
+      // authenticate a renewal, so the node bootstraps again with its bootstrap credentials
+      const expired = this.started().pair.notAfter <= this.options.wallNow();
+      const { pair, csrName } = await this.request(expired ? this.options.bootstrapKubeConfig : this.kubeConfig);
       if (this.stopped) return;
       const kubeConfig = nodeKubeConfig(this.options.bootstrapKubeConfig, this.options.nodeName, pair);
       await this.options.onRotated(kubeConfig);
       this.failures = 0;
-      this.install(pair, 'rotation', csrName, kubeConfig);
+      this.install(pair, expired ? 'bootstrap' : 'rotation', csrName, kubeConfig);
     } catch (error) {
       if (this.stopped) return;
       this.failures++;

@@ -179,6 +179,37 @@ describe.each<ShippedConfig>(['ipv4', 'ipv6', 'dual-stack'])('node agents on a l
     expect(approverEvents.filter((e) => e.type === 'error')).toEqual([]);
   });
 
+  it('bootstraps again with the bootstrap token when its client certificate has expired', async () => {
+    const name = config.nodes[0]!.name;
+    const clock = new FakeClock();
+    const events: AgentEvent[] = [];
+    let skewMs = 0;
+    const agent = new NodeAgent({
+      nodeName: name,
+      bootstrapKubeConfig: bootstrapKubeConfig(admin(), await createBootstrapToken(admin(), { ttlMs: 3_600_000 })),
+      certDir: join(work, `${name}-expiry`),
+      port: await allocatePort('127.0.0.1'),
+      rotationClock: clock,
+      wallNow: () => Date.now() + skewMs,
+      onEvent: (e) => events.push(e),
+    });
+    try {
+      await agent.start();
+      const before = agent.client.pair;
+      // the node was off past its certificate's end: the first rotation attempt finds it expired
+      skewMs = before.notAfter - Date.now() + 1_000;
+      await clock.advance(agent.client.rotationDueInMs!);
+      await new Wait({ what: `${name} to bootstrap a new client certificate`, timeoutMs: 15_000, intervalMs: 20 }).until(() => agent.client.pair.serialNumber !== before.serialNumber);
+      const again = events.filter((e) => e.type === 'client-certificate' && e.source === 'bootstrap');
+      expect(again).toHaveLength(2);
+      const csr = await admin().makeApiClient(CertificatesV1Api).readCertificateSigningRequest({ name: (again[1] as { csrName: string }).csrName });
+      expect(csr.spec.username).toMatch(/^system:bootstrap:/); // not the expired node certificate
+      expect(new X509Certificate(agent.client.pair.certPem).subject).toContain(`CN=system:node:${name}`);
+    } finally {
+      await agent.stop();
+    }
+  });
+
   it('rotates the client certificate with the current one; a failed rotation keeps it and is retried with backoff', async () => {
     const [name, { agent, clock, events }] = [...agents][1]!;
     const before = agent.client.pair;
