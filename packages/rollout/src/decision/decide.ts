@@ -73,7 +73,8 @@ export function decide(spec: RolloutSpec, current: RolloutStatus | undefined, ob
   const bakeMs = (spec.bakeSeconds ?? DEFAULT_BAKE_SECONDS) * 1000;
   const deadlineMs = (spec.progressDeadlineSeconds ?? DEFAULT_PROGRESS_DEADLINE_SECONDS) * 1000;
   const labelOf = new Map(observed.seeds.map((s) => [s.name, s.labels[GARDENLET_VERSION_LABEL]]));
-  const inScope = new Set(observed.seeds.filter((s) => matchesSelector(spec.seedSelector, s.labels)).map((s) => s.name));
+  const scoped = observed.seeds.filter((s) => matchesSelector(spec.seedSelector, s.labels));
+  const inScope = new Set(scoped.map((s) => s.name));
   const finish = (): Decision => {
     if (status.waves) status.seeds = seedStatuses(status.waves, labelOf, inScope, target, status);
     status.conditions = conditions(status, current?.conditions ?? [], observed.synced, now);
@@ -106,7 +107,7 @@ export function decide(spec: RolloutSpec, current: RolloutStatus | undefined, ob
     phase('Progressing', first ? 'Started' : 'TargetChanged', `rolling out ${target}: wave ${waves[0]!.name} first`);
   }
   const waves = status.waves ?? [];
-  if (status.phase !== 'Succeeded') admitSeeds(spec, waves, status.currentWave ?? 0, observed.seeds);
+  if (status.phase !== 'Succeeded') admitSeeds(spec, waves, status.currentWave ?? 0, scoped);
   const waveOf = new Map(waves.flatMap((w, i) => w.seeds.map((s) => [s, i] as const)));
   const at = status.currentWave ?? 0;
   const wave = () => waves[status.currentWave ?? 0]!;

@@ -29,7 +29,7 @@ export function planWaves(spec: RolloutSpec, seeds: readonly ObservedSeed[]): Wa
 }
 
 /**
- * Seeds that match spec.seedSelector but are in no wave yet (created, or
+ * Seeds in scope (`scoped`: those matching spec.seedSelector) but in no wave yet (created, or
  * labelled into scope, after the waves were planned) join the canary wave while
  * it is still the current one and they match the canary selector, otherwise the
  * last wave; a `rest` wave is added when the canary wave is the only one. The
@@ -37,9 +37,9 @@ export function planWaves(spec: RolloutSpec, seeds: readonly ObservedSeed[]): Wa
  * unfinished rollout is always updated; the caller admits none to a finished
  * one. Mutates `waves`; returns who joined which wave.
  */
-export function admitSeeds(spec: RolloutSpec, waves: WaveStatus[], currentWave: number, seeds: readonly ObservedSeed[]): Array<{ seed: string; wave: string }> {
+export function admitSeeds(spec: RolloutSpec, waves: WaveStatus[], currentWave: number, scoped: readonly ObservedSeed[]): Array<{ seed: string; wave: string }> {
   const planned = new Set(waves.flatMap((w) => w.seeds));
-  const fresh = seeds.filter((s) => !planned.has(s.name) && matchesSelector(spec.seedSelector, s.labels)).sort((a, b) => a.name.localeCompare(b.name));
+  const fresh = scoped.filter((s) => !planned.has(s.name)).sort((a, b) => a.name.localeCompare(b.name));
   return fresh.map((seed) => {
     let wave = matchesSelector(spec.canarySelector, seed.labels) && currentWave === 0 ? waves[0]! : waves[waves.length - 1]!;
     if (wave === waves[0] && !matchesSelector(spec.canarySelector, seed.labels)) waves.push((wave = { name: 'rest', seeds: [] }));

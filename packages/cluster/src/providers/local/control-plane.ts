@@ -268,7 +268,7 @@ export function controlPlaneTasks(options: ControlPlaneOptions): ControlPlaneTas
       run: async () => {
         // a new kwok on existing data must not wait 40 s for its predecessor's leases to expire (see node-leases.ts)
         if (!options.resume?.alive('kwok')) {
-          await releaseNodeLeases(loadKubeConfig(layout.kubeconfigs.admin), simulatedNodes(config).map((n) => n.metadata!.name!));
+          await releaseNodeLeases(loadKubeConfig(layout.kubeconfigs.admin), config.nodes.filter((n) => n.simulated !== false).map((n) => n.name));
         }
         await start(kwokArgs(config, ports, layout));
       },
