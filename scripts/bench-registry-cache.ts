@@ -18,7 +18,10 @@
  * ~1.1 GB/s on one core here, whichever cache it reads from, so it measured
  * itself. `--client node` brings that client back for comparison.
  *
- * Run: npx tsx scripts/bench-registry-cache.ts [--blob-mib 200] [--upstream-mib-per-s 150] [--client curl|node]
+ * `--only unlimited-herds` runs just the unlimited-upstream cold herds,
+ * `--repeat N` times (fresh caches each time), to see their spread.
+ *
+ * Run: npx tsx scripts/bench-registry-cache.ts [--blob-mib 200] [--upstream-mib-per-s 150] [--client curl|node] [--only unlimited-herds] [--repeat 1]
  */
 import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -38,6 +41,10 @@ const BLOB_MIB = option('--blob-mib') || 200;
 const UPSTREAM_MIB_PER_S = option('--upstream-mib-per-s') || 150;
 const CLIENT = process.argv.includes('--client') ? process.argv[process.argv.indexOf('--client') + 1] : 'curl';
 if (CLIENT !== 'curl' && CLIENT !== 'node') throw new Error(`--client must be curl or node, not ${CLIENT}`);
+const ONLY = process.argv.includes('--only') ? process.argv[process.argv.indexOf('--only') + 1] : undefined;
+if (ONLY !== undefined && ONLY !== 'unlimited-herds') throw new Error(`--only takes unlimited-herds, not ${ONLY}`);
+const REPEAT = option('--repeat') || 1;
+if (!Number.isInteger(REPEAT) || REPEAT < 1) throw new Error(`--repeat must be a positive whole number, not ${process.argv[process.argv.indexOf('--repeat') + 1]}`);
 const HERDS = [16, 50];
 const HEAD_SAMPLES = 500;
 const SETTLE_MS = 5_000;
@@ -226,7 +233,8 @@ async function headLatency(peer: Peer): Promise<{ p50: number; p99: number }> {
   return { p50: samples[Math.floor(samples.length * 0.5)]!, p99: samples[Math.floor(samples.length * 0.99)]! };
 }
 
-type Row = [string, string, string];
+/** measurement, seedbed, distribution, seedbed / distribution (only where a target is a ratio) */
+type Row = [string, string, string, string];
 
 /** Fresh caches in front of `upstream`, one cold herd each; returns the peers (still running). */
 async function coldHerd(rows: Row[], upstreamUrl: string, upstreamLog: string, bundle: string, digest: string, size: number, clients: number, label: string): Promise<Peer[]> {
@@ -242,9 +250,9 @@ async function coldHerd(rows: Row[], upstreamUrl: string, upstreamLog: string, b
   }
   const s = results.seedbed!;
   const d = results['distribution-proxy']!;
-  rows.push([`(a) cold ${clients} clients, ${label}: upstream blob GETs`, String(s.gets), String(d.gets)]);
-  rows.push([`(a) cold ${clients} clients, ${label}: wall time`, `${s.wall.toFixed(2)} s`, `${d.wall.toFixed(2)} s`]);
-  rows.push([`(d) peak RSS during cold ${clients}, ${label} (VmHWM)`, `${s.rss.toFixed(0)} MiB`, `${d.rss.toFixed(0)} MiB`]);
+  rows.push([`(a) cold ${clients} clients, ${label}: upstream blob GETs`, String(s.gets), String(d.gets), '']);
+  rows.push([`(a) cold ${clients} clients, ${label}: wall time`, `${s.wall.toFixed(2)} s`, `${d.wall.toFixed(2)} s`, `${(s.wall / d.wall).toFixed(2)}×`]);
+  rows.push([`(d) peak RSS during cold ${clients}, ${label} (VmHWM)`, `${s.rss.toFixed(0)} MiB`, `${d.rss.toFixed(0)} MiB`, '']);
   return peers;
 }
 
@@ -263,11 +271,15 @@ async function main(): Promise<void> {
 
   const rows: Row[] = [];
   let warmPeers: Peer[] = [];
-  for (const clients of HERDS) {
-    const peers = await coldHerd(rows, upstream.url, upstreamLog, bundle, layer.digest, size, clients, 'unlimited upstream');
-    if (clients === HERDS[HERDS.length - 1]) warmPeers = peers;
-    else for (const peer of peers) await peer.process.stop(3_000);
+  for (let round = 1; round <= REPEAT; round++) {
+    for (const clients of HERDS) {
+      const label = REPEAT > 1 ? `unlimited upstream, run ${round}` : 'unlimited upstream';
+      const peers = await coldHerd(rows, upstream.url, upstreamLog, bundle, layer.digest, size, clients, label);
+      if (clients === HERDS[HERDS.length - 1] && round === REPEAT && !ONLY) warmPeers = peers;
+      else for (const peer of peers) await peer.process.stop(3_000);
+    }
   }
+  if (ONLY) return printTable(rows, loadAtStart);
   // one unmeasured GET each, then the peers take turns round by round, so neither
   // measures right after the other's herd or gets all the quiet moments
   await settle();
@@ -280,12 +292,13 @@ async function main(): Promise<void> {
       for (const [p, peer] of warmPeers.entries()) totals[p]! += await throughput(peer, layer.digest, clients, size);
     }
     const values = totals.map((total) => `${(total / rounds).toFixed(0)} MiB/s`);
-    rows.push([`(b) warm throughput, ${clients} client${clients === 1 ? '' : 's'}`, values[0]!, values[1]!]);
+    const ratio = `${((100 * totals[0]!) / totals[1]!).toFixed(0)}%`;
+    rows.push([`(b) warm throughput, ${clients} client${clients === 1 ? '' : 's'}`, values[0]!, values[1]!, ratio]);
   }
   const latencies = [];
   for (const peer of warmPeers) latencies.push(await headLatency(peer));
-  rows.push(['(c) warm manifest HEAD p50', `${latencies[0]!.p50.toFixed(2)} ms`, `${latencies[1]!.p50.toFixed(2)} ms`]);
-  rows.push(['(c) warm manifest HEAD p99', `${latencies[0]!.p99.toFixed(2)} ms`, `${latencies[1]!.p99.toFixed(2)} ms`]);
+  rows.push(['(c) warm manifest HEAD p50', `${latencies[0]!.p50.toFixed(2)} ms`, `${latencies[1]!.p50.toFixed(2)} ms`, '']);
+  rows.push(['(c) warm manifest HEAD p99', `${latencies[0]!.p99.toFixed(2)} ms`, `${latencies[1]!.p99.toFixed(2)} ms`, '']);
   for (const peer of warmPeers) await peer.process.stop(3_000);
 
   const throttle = await startThrottle(upstream.url);
@@ -294,8 +307,12 @@ async function main(): Promise<void> {
     for (const peer of peers) await peer.process.stop(3_000);
   }
 
-  const header: [string, string, string] = ['measurement', 'seedbed registry-cache', 'distribution proxy (docker-registry 2.8)'];
-  const widths = [0, 1, 2].map((i) => Math.max(header[i]!.length, ...rows.map((r) => r[i]!.length)));
+  printTable(rows, loadAtStart);
+}
+
+function printTable(rows: Row[], loadAtStart: string): void {
+  const header: Row = ['measurement', 'seedbed registry-cache', 'distribution proxy (docker-registry 2.8)', 'seedbed / distribution'];
+  const widths = [0, 1, 2, 3].map((i) => Math.max(header[i]!.length, ...rows.map((r) => r[i]!.length)));
   const line = (r: string[]) => `| ${r.map((c, i) => c.padEnd(widths[i]!)).join(' | ')} |`;
   console.log(`blob: ${BLOB_MIB} MiB, throttled upstream ${UPSTREAM_MIB_PER_S} MiB/s, blob clients: ${CLIENT}, ${HEAD_SAMPLES} HEAD samples, ${new Date().toISOString()}, load average ${loadAtStart} at start, ${loadavg()[0]!.toFixed(2)} at end`);
   console.log(line(header));

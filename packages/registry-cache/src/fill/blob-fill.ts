@@ -26,6 +26,15 @@ export type FillState = 'starting' | 'filling' | 'done' | 'failed';
 export const RECENT_CHUNK_BYTES = 4 * 1024 * 1024;
 /** The upstream is paused while this many received bytes are not on disk yet. */
 export const MAX_UNWRITTEN_BYTES = 4 * 1024 * 1024;
+/**
+ * Waiting readers are woken once this many new bytes arrived (or
+ * WAKE_DELAY_MS after the first of them, for slow upstreams): each then
+ * sends them in one write of about a shared block's size. Waking them every
+ * event-loop turn (a few 64 KiB chunks) cost a cold 50-client herd ~30 %
+ * more CPU, in the cache and in the clients, for more and smaller writes.
+ */
+export const WAKE_BYTES = 1024 * 1024;
+export const WAKE_DELAY_MS = 5;
 
 export interface RecentChunk {
   offset: number;
@@ -54,6 +63,8 @@ export class BlobFill {
   readonly done: Promise<void>;
   private listeners = new Set<() => void>();
   private tickScheduled = false;
+  private tickedReceived = 0;
+  private wakeTimer?: NodeJS.Timeout;
   private resolveReady!: () => void;
   private rejectReady!: (error: Error) => void;
   private finish!: (error?: Error) => void;
@@ -84,15 +95,20 @@ export class BlobFill {
   }
 
   /**
-   * Wakes the listeners once per event-loop turn for progress: all chunks
-   * that arrived in one turn (libuv reads a socket up to 32 times per poll)
+   * Wakes the listeners for progress once WAKE_BYTES arrived since the last
+   * wake-up (at the end of the event-loop turn), or WAKE_DELAY_MS after the
+   * first progress when bytes trickle in: the chunks that arrived meanwhile
    * go out to each reader in one corked write instead of one write per
-   * 64 KiB chunk per reader.
+   * 64 KiB chunk per reader. State changes wake them at once (tick()).
    */
   private progressed(): void {
     if (this.tickScheduled) return;
-    this.tickScheduled = true;
-    setImmediate(this.scheduledTick);
+    if (this.received - this.tickedReceived >= WAKE_BYTES) {
+      this.tickScheduled = true;
+      setImmediate(this.scheduledTick);
+      return;
+    }
+    this.wakeTimer ??= setTimeout(this.scheduledTick, WAKE_DELAY_MS);
   }
 
   private readonly scheduledTick = () => {
@@ -101,6 +117,11 @@ export class BlobFill {
   };
 
   private tick(): void {
+    this.tickedReceived = this.received;
+    if (this.wakeTimer) {
+      clearTimeout(this.wakeTimer);
+      this.wakeTimer = undefined;
+    }
     if (this.listeners.size === 0) return;
     const listeners = this.listeners;
     this.listeners = new Set();
