@@ -4,12 +4,13 @@
  * the middle of a fill (no partial blob is ever served after the restart).
  */
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { allocatePort, killGroup, ManagedProcess, runCommand, Wait } from '@seedbed/core';
+import { CertificateAuthority } from '@seedbed/pki';
 import { FaultUpstream } from '../testing/fault-upstream.ts';
 import { request } from '../testing/http-client.ts';
 
@@ -31,7 +32,7 @@ afterEach(async () => {
   rmSync(work, { recursive: true, force: true });
 });
 
-async function serve(port: number, extra: string[] = []): Promise<ManagedProcess> {
+async function serve(port: number, extra: string[] = [], ready = async () => (await fetch(`http://127.0.0.1:${port}/`)).status === 200): Promise<ManagedProcess> {
   const child = new ManagedProcess({
     name: 'registry-cache',
     command: TSX,
@@ -42,7 +43,7 @@ async function serve(port: number, extra: string[] = []): Promise<ManagedProcess
   processes.push(child);
   await new Wait({ what: 'registry-cache GET /', timeoutMs: 30_000, intervalMs: 100, component: { name: 'registry-cache', logTail: () => child.logTail() } }).until(async () => {
     if (child.exit) throw new Error('exited');
-    return (await fetch(`http://127.0.0.1:${port}/`)).status === 200;
+    return ready().catch(() => false);
   });
   return child;
 }
@@ -78,6 +79,29 @@ describe('registry-cache serve', () => {
     expect(exit.code).toBe(0);
     const lines = readFileSync(join(work, 'cache.log'), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { msg: string; status?: number });
     expect(lines.map((l) => l.msg)).toEqual(expect.arrayContaining(['listening', 'request', 'shutting down', 'stopped']));
+  });
+
+  it('serves TLS on IPv4 and IPv6 with the configured certificate, and no plain HTTP', async () => {
+    const ca = await CertificateAuthority.create('registry-cache test CA');
+    const server = await ca.issue({ commonName: 'registry-cache', ipAddresses: ['127.0.0.1', '::1'], usages: ['server'] });
+    writeFileSync(join(work, 'tls.crt'), server.certPem);
+    writeFileSync(join(work, 'tls.key'), server.keyPem);
+    const port = await allocatePort('127.0.0.1');
+    const tlsFlags = ['--listen', `[::1]:${port}`, '--tls-cert', join(work, 'tls.crt'), '--tls-key', join(work, 'tls.key')];
+    await serve(port, tlsFlags, async () => (await request(`https://127.0.0.1:${port}/`, { ca: ca.certPem })).status === 200);
+    const data = randomBytes(50_000);
+    const digest = upstream.addBlob(data);
+    for (const host of ['127.0.0.1', '[::1]']) {
+      const blob = await request(`https://${host}:${port}/v2/team/app/blobs/${digest}?ns=registry.test`, { ca: ca.certPem });
+      expect(blob.status).toBe(200);
+      expect(blob.body.equals(data)).toBe(true);
+    }
+    // the certificate is the one configured: a client trusting another CA refuses it
+    const other = await CertificateAuthority.create('another CA');
+    await expect(request(`https://127.0.0.1:${port}/`, { ca: other.certPem })).rejects.toThrow(/certificate/);
+    // and the port speaks only TLS
+    const plain = await request(`http://127.0.0.1:${port}/`).catch((error: Error) => error);
+    expect(plain instanceof Error || plain.status === 400).toBe(true);
   });
 
   it('never serves a partial blob after kill -9 in the middle of a fill', async () => {

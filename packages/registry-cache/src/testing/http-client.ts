@@ -1,5 +1,6 @@
 /** Test helper: raw HTTP requests that report aborted bodies and first-byte timing (fetch hides both). */
 import http from 'node:http';
+import https from 'node:https';
 
 export interface RawResponse {
   status: number;
@@ -11,9 +12,11 @@ export interface RawResponse {
   endAt: number;
 }
 
-export function request(url: string, options: { method?: string; headers?: Record<string, string>; abortAfterBytes?: number } = {}): Promise<RawResponse> {
+/** `ca` (PEM) is the only trusted root for https URLs. */
+export function request(url: string, options: { method?: string; headers?: Record<string, string>; abortAfterBytes?: number; ca?: string } = {}): Promise<RawResponse> {
   return new Promise((resolve, reject) => {
-    const req = http.request(url, { method: options.method ?? 'GET', headers: options.headers, agent: false }, (res) => {
+    const send = url.startsWith('https:') ? (u: string, o: https.RequestOptions, cb: (res: http.IncomingMessage) => void) => https.request(u, { ...o, ca: options.ca }, cb) : http.request;
+    const req = send(url, { method: options.method ?? 'GET', headers: options.headers, agent: false }, (res) => {
       const chunks: Buffer[] = [];
       let size = 0;
       let firstByteAt: number | undefined;
