@@ -5,18 +5,37 @@
  * inside its own timeout; tests resolve them again, which then only finds them
  * in the per-user cache. Marks the run (SEEDBED_RUN_ID, inherited by every
  * worker and every process a test starts).
+ * Points TMPDIR of the run (workers and every process they start) at a
+ * directory of its own.
  * After: kills any process still carrying the mark — what a test worker killed
- * on timeout could not clean up — and names it, because it is a leak to fix.
+ * on timeout could not clean up — and names it, because it is a leak to fix;
+ * then names what tests left in the run's TMPDIR (also a leak to fix) and
+ * removes it, so a run never leaves temp dirs behind.
  */
+import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { resolveBinaries, ALL_BINARIES } from '@seedbed/binaries';
 import { consoleProgress, markRun, reapMarked } from '@seedbed/core';
 
+/** Tool caches that live in TMPDIR by design (tsx's compile cache). */
+const TOOL_CACHES = /^tsx-\d+$/;
+
 export default async function setup(): Promise<() => Promise<void>> {
   const runId = markRun();
+  const runTmp = mkdtempSync(join(tmpdir(), 'seedbed-test-run-'));
+  process.env.TMPDIR = runTmp;
   const teardown = async () => {
     // vitest's own workers carry the mark too; they exit by themselves
     const reaped = await reapMarked(runId, { exclude: (p) => /vitest/.test(p.command) });
     if (reaped.length) console.warn(`test teardown: killed ${reaped.length} process(es) left behind by tests:\n${reaped.map((p) => `  ${p.pid} ${p.command.slice(0, 160)}`).join('\n')}`);
+    const left = readdirSync(runTmp).filter((name) => !TOOL_CACHES.test(name));
+    if (left.length) console.warn(`test teardown: removed ${left.length} temp entr${left.length === 1 ? 'y' : 'ies'} left behind by tests: ${left.join(', ')}`);
+    try {
+      rmSync(runTmp, { recursive: true, force: true });
+    } catch (error) {
+      console.warn(`test teardown: could not remove ${runTmp}: ${(error as Error).message}`);
+    }
   };
   // unit-only runs (npm run test:unit) need no binaries
   if (process.env.SEEDBED_UNIT_ONLY === '1') return teardown;

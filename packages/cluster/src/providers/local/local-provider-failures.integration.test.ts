@@ -2,7 +2,7 @@
  * Integration (slow): bad input and broken runs give a clear error, a
  * non-zero outcome, and leave nothing running.
  */
-import { mkdtempSync, readFileSync, readdirSync } from 'node:fs';
+import { mkdtempSync, rmSync, readFileSync, readdirSync } from 'node:fs';
 import { createServer, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -63,7 +63,8 @@ describe('local provider failures', () => {
 
   it('lists every missing binary and the ways to provide them', async () => {
     const previous = process.env.SEEDBED_BIN_DIR;
-    process.env.SEEDBED_BIN_DIR = mkdtempSync(join(tmpdir(), 'seedbed-empty-bin-'));
+    const emptyBinDir = mkdtempSync(join(tmpdir(), 'seedbed-empty-bin-'));
+    process.env.SEEDBED_BIN_DIR = emptyBinDir;
     try {
       const error = await fixture.provider.create(ipv4('fail-bin')).catch((e: unknown) => e);
       expect(error).toBeInstanceOf(BinaryNotFoundError);
@@ -72,6 +73,7 @@ describe('local provider failures', () => {
     } finally {
       if (previous === undefined) delete process.env.SEEDBED_BIN_DIR;
       else process.env.SEEDBED_BIN_DIR = previous;
+      rmSync(emptyBinDir, { recursive: true, force: true });
     }
   });
 
