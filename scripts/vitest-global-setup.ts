@@ -16,19 +16,26 @@ import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { resolveBinaries, ALL_BINARIES } from '@seedbed/binaries';
-import { consoleProgress, markRun, reapMarked } from '@seedbed/core';
+import { consoleProgress, markRun, reapMarked, RUN_ID_ENV } from '@seedbed/core';
 
 /** Tool caches that live in TMPDIR by design (tsx's compile cache). */
 const TOOL_CACHES = /^tsx-\d+$/;
+const RUN_TMP_ENV = 'SEEDBED_TEST_TMPDIR';
 
 export default async function setup(): Promise<() => Promise<void>> {
-  const runId = markRun();
-  const runTmp = mkdtempSync(join(tmpdir(), 'seedbed-test-run-'));
+  // vitest runs this once per project: the first call marks the run and creates its TMPDIR, the
+  // others keep both (a nested TMPDIR makes unix socket paths too long), and only the first call's
+  // teardown removes the TMPDIR
+  const ownsTmp = process.env[RUN_TMP_ENV] === undefined;
+  const runId = ownsTmp ? markRun() : process.env[RUN_ID_ENV]!;
+  const runTmp = process.env[RUN_TMP_ENV] ?? mkdtempSync(join(tmpdir(), 'seedbed-test-run-'));
+  process.env[RUN_TMP_ENV] = runTmp;
   process.env.TMPDIR = runTmp;
   const teardown = async () => {
     // vitest's own workers carry the mark too; they exit by themselves
     const reaped = await reapMarked(runId, { exclude: (p) => /vitest/.test(p.command) });
     if (reaped.length) console.warn(`test teardown: killed ${reaped.length} process(es) left behind by tests:\n${reaped.map((p) => `  ${p.pid} ${p.command.slice(0, 160)}`).join('\n')}`);
+    if (!ownsTmp) return;
     const left = readdirSync(runTmp).filter((name) => !TOOL_CACHES.test(name));
     if (left.length) console.warn(`test teardown: removed ${left.length} temp entr${left.length === 1 ? 'y' : 'ies'} left behind by tests: ${left.join(', ')}`);
     try {
