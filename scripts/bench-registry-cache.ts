@@ -26,7 +26,6 @@
 import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import http from 'node:http';
-import net from 'node:net';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -35,6 +34,7 @@ import { bundleRegistryCache } from '../packages/registry-cache/src/build/bundle
 import { curlHerd } from '../packages/registry-cache/src/testing/curl-herd.ts';
 import { buildOciImage } from '../packages/registry-cache/src/testing/oci-layout.ts';
 import { pushLayout } from '../packages/registry-cache/src/testing/skopeo.ts';
+import { THROTTLE_PROXY_SCRIPT } from '../packages/registry-cache/src/testing/throttle-proxy.ts';
 
 const option = (name: string) => (process.argv.includes(name) ? Number(process.argv[process.argv.indexOf(name) + 1]) : undefined);
 const BLOB_MIB = option('--blob-mib') || 200;
@@ -49,56 +49,8 @@ const HERDS = [16, 50];
 const HEAD_SAMPLES = 500;
 const SETTLE_MS = 5_000;
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
-const SELF = fileURLToPath(import.meta.url);
 
-/**
- * `--throttle-proxy LISTEN_PORT TARGET_PORT BYTES_PER_S`: a TCP proxy whose
- * upstream-to-client bytes share one token bucket (a virtual clock every
- * chunk reserves time on), so all connections together get BYTES_PER_S.
- * Runs as its own process so the clients' event loop does not pace it.
- */
-function throttleProxy(listenPort: number, targetPort: number, bytesPerSecond: number): void {
-  const bytesPerMs = bytesPerSecond / 1000;
-  const BURST_MS = 5;
-  let nextFree = 0;
-  net
-    .createServer((client) => {
-      const upstream = net.connect(targetPort, '127.0.0.1');
-      client.pipe(upstream);
-      let holds = 0;
-      const hold = () => {
-        if (holds++ === 0) upstream.pause();
-      };
-      const release = () => {
-        if (--holds === 0) upstream.resume();
-      };
-      upstream.on('data', (chunk: Buffer) => {
-        const now = performance.now();
-        nextFree = Math.max(now, nextFree) + chunk.length / bytesPerMs;
-        if (!client.write(chunk)) {
-          hold();
-          client.once('drain', release);
-        }
-        const wait = nextFree - now - BURST_MS;
-        if (wait > 0) {
-          hold();
-          setTimeout(release, wait);
-        }
-      });
-      upstream.on('end', () => client.end());
-      const close = () => {
-        client.destroy();
-        upstream.destroy();
-      };
-      client.on('error', close);
-      upstream.on('error', close);
-      client.on('close', close);
-    })
-    .listen(listenPort, '127.0.0.1');
-}
-
-const THROTTLE_CHILD = process.argv.includes('--throttle-proxy');
-const work = THROTTLE_CHILD ? '' : mkdtempSync(join(tmpdir(), 'bench-registry-cache-'));
+const work = mkdtempSync(join(tmpdir(), 'bench-registry-cache-'));
 const processes: ManagedProcess[] = [];
 
 interface Peer {
@@ -134,7 +86,7 @@ async function startThrottle(upstream: string): Promise<{ url: string; process: 
   const child = new ManagedProcess({
     name: 'throttle',
     command: process.execPath,
-    args: ['--import', 'tsx', SELF, '--throttle-proxy', String(port), target, String(UPSTREAM_MIB_PER_S * 1024 * 1024)],
+    args: ['--import', 'tsx', THROTTLE_PROXY_SCRIPT, String(port), target, String(UPSTREAM_MIB_PER_S * 1024 * 1024)],
     logFile: join(work, 'throttle.log'),
     cwd: ROOT,
   }).start();
@@ -320,15 +272,10 @@ function printTable(rows: Row[], loadAtStart: string): void {
   for (const row of rows) console.log(line(row));
 }
 
-if (THROTTLE_CHILD) {
-  const at = process.argv.indexOf('--throttle-proxy');
-  throttleProxy(Number(process.argv[at + 1]), Number(process.argv[at + 2]), Number(process.argv[at + 3]));
-} else {
-  try {
-    await main();
-  } finally {
-    agent.destroy();
-    for (const p of processes.reverse()) await p.stop(3_000);
-    rmSync(work, { recursive: true, force: true });
-  }
+try {
+  await main();
+} finally {
+  agent.destroy();
+  for (const p of processes.reverse()) await p.stop(3_000);
+  rmSync(work, { recursive: true, force: true });
 }
