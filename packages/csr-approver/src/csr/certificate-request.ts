@@ -10,6 +10,7 @@
  * an idle core and most of the approver's CPU in a 1000-node burst; the
  * signature is checked by the API server when the CSR is created.
  */
+import { formatIp } from '@seedbed/cluster';
 import { DerError, DerReader, TAG, oidText, stringText, type DerElement } from './der-reader.ts';
 
 const OID_COMMON_NAME = '2.5.4.3';
@@ -119,20 +120,9 @@ function readAltNames(der: Uint8Array, facts: RequestFacts): void {
   }
 }
 
-/** IPv4 dotted, IPv6 compressed (longest run of two or more zero groups as ::); the approver normalises both before comparing. */
+/** IPv4 dotted, IPv6 compressed (RFC 5952, @seedbed/cluster's formatIp); the approver normalises both before comparing. */
 function ipText(bytes: Uint8Array): string {
-  if (bytes.length === 4) return bytes.join('.');
-  if (bytes.length !== 16) throw new DerError(`an IP address SAN of ${bytes.length} bytes`);
-  const groups: number[] = [];
-  for (let i = 0; i < 16; i += 2) groups.push((bytes[i]! << 8) | bytes[i + 1]!);
-  let best = { start: -1, length: 0 };
-  for (let i = 0; i < 8; ) {
-    let j = i;
-    while (j < 8 && groups[j] === 0) j++;
-    if (j - i > best.length && j - i >= 2) best = { start: i, length: j - i };
-    i = j === i ? i + 1 : j;
-  }
-  const hex = (gs: number[]) => gs.map((g) => g.toString(16)).join(':');
-  if (best.start < 0) return hex(groups);
-  return `${hex(groups.slice(0, best.start))}::${hex(groups.slice(best.start + best.length))}`;
+  if (bytes.length !== 4 && bytes.length !== 16) throw new DerError(`an IP address SAN of ${bytes.length} bytes`);
+  const value = bytes.reduce((v, byte) => (v << 8n) | BigInt(byte), 0n);
+  return formatIp(bytes.length === 4 ? 'ipv4' : 'ipv6', value);
 }
