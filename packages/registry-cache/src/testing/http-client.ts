@@ -15,8 +15,8 @@ export interface RawResponse {
 /** `ca` (PEM) is the only trusted root for https URLs. */
 export function request(url: string, options: { method?: string; headers?: Record<string, string>; abortAfterBytes?: number; ca?: string } = {}): Promise<RawResponse> {
   return new Promise((resolve, reject) => {
-    const send = url.startsWith('https:') ? (u: string, o: https.RequestOptions, cb: (res: http.IncomingMessage) => void) => https.request(u, { ...o, ca: options.ca }, cb) : http.request;
-    const req = send(url, { method: options.method ?? 'GET', headers: options.headers, agent: false }, (res) => {
+    const transport = url.startsWith('https:') ? https : http;
+    const req = transport.request(url, { method: options.method ?? 'GET', headers: options.headers, agent: false, ca: options.ca }, (res) => {
       const chunks: Buffer[] = [];
       let size = 0;
       let firstByteAt: number | undefined;
