@@ -1,0 +1,9 @@
+//go:build tools
+
+// Package tools records the coredns commands seedbed builds for its kind node image,
+// so `go mod tidy` keeps every module they need in go.sum.
+package tools
+
+import (
+	_ "github.com/coredns/coredns"
+)
