@@ -1,0 +1,90 @@
+/**
+ * Which kubelet serving certificate each node of a shoot holds, read from the
+ * shoot's CertificateSigningRequests as Gardener's care controller could: a
+ * node's certificate is the one in its newest issued
+ * `kubernetes.io/kubelet-serving` CSR (requested as system:node:<name>).
+ * A newer CSR that was denied or is still pending is kept beside it, so a
+ * node is only called unhealthy for it when it holds nothing valid — a forged
+ * CSR denied in a node's name does not take a working node down. Pure.
+ */
+import { X509Certificate } from 'node:crypto';
+import type { V1CertificateSigningRequest } from '@kubernetes/client-node';
+import { KUBELET_SERVING_SIGNER, nodeNameOf } from '@seedbed/csr-approver';
+import { certificateNames } from '@seedbed/node-agent';
+
+export interface ServingCertificate {
+  /** The CSR that issued it. */
+  csr: string;
+  /** Hex, as openssl prints it. */
+  serialNumber: string;
+  notAfter: string;
+  /** DNS names, then IP addresses (canonical). */
+  sans: string[];
+  /** When the node asked for it: the CSR's creation. */
+  requestedAt?: string;
+}
+
+export interface NodeServingCertificates {
+  node: string;
+  current?: ServingCertificate;
+  /** Issued CSRs of this node still in the API (the first certificate plus rotations). */
+  issued: number;
+  /** The node's newest CSR when it is newer than `current` and not issued. */
+  latest?: { csr: string; state: 'Pending' | 'Denied' | 'Failed'; reason?: string; message?: string };
+}
+
+const created = (csr: V1CertificateSigningRequest) => new Date(csr.metadata?.creationTimestamp ?? 0).getTime();
+
+/** Facts from one CSR's certificate; undefined when it carries none or it does not parse. */
+export function servingCertificate(csr: V1CertificateSigningRequest): ServingCertificate | undefined {
+  if (!csr.status?.certificate) return undefined;
+  const pem = Buffer.from(csr.status.certificate, 'base64').toString('utf8');
+  try {
+    const cert = new X509Certificate(pem);
+    const names = certificateNames(pem);
+    return {
+      csr: csr.metadata?.name ?? '',
+      serialNumber: cert.serialNumber,
+      notAfter: new Date(cert.validTo).toISOString(),
+      sans: [...names.dnsNames, ...names.ipAddresses],
+      requestedAt: csr.metadata?.creationTimestamp ? new Date(csr.metadata.creationTimestamp).toISOString() : undefined,
+    };
+  } catch {
+    return undefined; // a certificate that does not parse is no certificate the node could serve with
+  }
+}
+
+export function nodeServingCertificates(csrs: readonly V1CertificateSigningRequest[], nodes: readonly string[]): NodeServingCertificates[] {
+  const serving = csrs.filter((c) => c.spec.signerName === KUBELET_SERVING_SIGNER).sort((a, b) => created(a) - created(b));
+  return nodes.map((node) => {
+    const own = serving.filter((c) => nodeNameOf(c) === node);
+    const issued = own.map((c) => ({ csr: c, cert: servingCertificate(c) })).filter((x) => x.cert);
+    const newestIssued = issued.at(-1);
+    const newest = own.at(-1);
+    const result: NodeServingCertificates = { node, current: newestIssued?.cert, issued: issued.length };
+    if (newest && newest !== newestIssued?.csr) {
+      const decided = newest.status?.conditions?.find((c) => (c.type === 'Denied' || c.type === 'Failed') && c.status !== 'False');
+      result.latest = {
+        csr: newest.metadata?.name ?? '',
+        state: decided ? (decided.type as 'Denied' | 'Failed') : 'Pending',
+        reason: decided?.reason,
+        message: decided?.message,
+      };
+    }
+    return result;
+  });
+}
+
+/** Why a node does not hold a valid serving certificate at `now`, or undefined when it does. */
+export function servingProblem(n: NodeServingCertificates, now: number): string | undefined {
+  if (n.current && Date.parse(n.current.notAfter) > now) return undefined;
+  const latest = n.latest && `CSR ${n.latest.csr} ${n.latest.state === 'Pending' ? 'is pending' : `was ${n.latest.state.toLowerCase()}${n.latest.reason ? ` (${n.latest.reason})` : ''}${n.latest.message ? `: ${n.latest.message}` : ''}`}`;
+  if (n.current) return `serving certificate ${n.current.serialNumber} expired at ${n.current.notAfter}${latest ? `; ${latest}` : ''}`;
+  return latest ?? 'no kubelet-serving CSR';
+}
+
+/** The earliest notAfter still ahead (epoch ms), for a re-check when a certificate expires without an event. */
+export function nextExpiry(nodes: readonly NodeServingCertificates[], now: number): number | undefined {
+  const ahead = nodes.map((n) => (n.current ? Date.parse(n.current.notAfter) : NaN)).filter((t) => t > now);
+  return ahead.length ? Math.min(...ahead) : undefined;
+}
