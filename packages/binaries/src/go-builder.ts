@@ -23,6 +23,19 @@ export interface BuildOptions {
   clock?: Clock;
 }
 
+/** `go build` arguments for one binary, with the tool's tags and link settings. */
+export function goBuildArgs(tool: ToolModule, version: string, name: BinaryName, output: string): string[] {
+  const ldflags = ['-s', '-w', ...tool.ldflags(version), ...(tool.static ? ['-extldflags', '-static'] : [])];
+  const tags = tool.tags?.length ? ['-tags', tool.tags.join(',')] : [];
+  return ['build', '-v', '-trimpath', ...tags, '-ldflags', ldflags.join(' '), '-o', output, tool.binaries[name]!];
+}
+
+/** The environment of `go build`: offline-safe module mode, and CGO_ENABLED when the tool sets it. */
+export function goBuildEnv(tool: ToolModule, env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
+  const cgo = tool.cgo === undefined ? {} : { CGO_ENABLED: tool.cgo ? '1' : '0' };
+  return { ...env, GOTOOLCHAIN: 'local', GOFLAGS: '-mod=readonly', ...cgo };
+}
+
 export async function buildTool(options: BuildOptions): Promise<void> {
   const { tool, version, targetDir, progress } = options;
   const clock = options.clock ?? systemClock;
@@ -38,10 +51,10 @@ export async function buildTool(options: BuildOptions): Promise<void> {
     for (const name of names) {
       await runCommand(
         options.go ?? 'go',
-        ['build', '-v', '-trimpath', '-ldflags', ['-s', '-w', ...tool.ldflags(version)].join(' '), '-o', join(tmp, name), tool.binaries[name]!],
+        goBuildArgs(tool, version, name, join(tmp, name)),
         {
           cwd: join(options.toolsDir, tool.dir),
-          env: { ...process.env, GOTOOLCHAIN: 'local', GOFLAGS: '-mod=readonly' },
+          env: goBuildEnv(tool, process.env),
           signal: options.signal,
           onOutput: (chunk) => {
             packages += chunk.split('\n').filter((l) => l && !l.startsWith('go: ')).length;

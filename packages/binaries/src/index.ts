@@ -10,4 +10,4 @@ export {
   type ResolvedBinaries,
   type BinarySource,
 } from './resolver.ts';
-export { ALL_BINARIES, LOCAL_CLUSTER_BINARIES, TOOL_MODULES, moduleVersion, type BinaryName, type ToolModule } from './catalog.ts';
+export { ALL_BINARIES, LOCAL_CLUSTER_BINARIES, NODE_IMAGE_BINARIES, TOOL_MODULES, moduleVersion, type BinaryName, type ToolModule } from './catalog.ts';

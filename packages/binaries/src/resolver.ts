@@ -59,7 +59,7 @@ export function cacheRoot(env: NodeJS.ProcessEnv = process.env): string {
 }
 
 export function toolCacheDir(tool: ToolModule, version: string, env: NodeJS.ProcessEnv = process.env): string {
-  return join(cacheRoot(env), 'bin', `${tool.dir}-${version}-${process.platform}-${process.arch}`);
+  return join(cacheRoot(env), 'bin', `${tool.cacheName ?? tool.dir}-${version}-${process.platform}-${process.arch}`);
 }
 
 function executable(path: string): boolean {
