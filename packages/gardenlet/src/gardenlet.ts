@@ -20,6 +20,11 @@ import { computeConditions, nextThresholdExpiry } from './health/shoot-condition
 import { ShootHealthMonitor, type ProcessHandle } from './health/shoot-health-monitor.ts';
 import { WorkQueue } from './work-queue.ts';
 import { faultsForVersion, type GardenletFault } from './faults/version-catalog.ts';
+import { InProcessKubeletCerts } from './kubelet-certs/in-process-kubelet-certs.ts';
+import { ROTATE_KUBELET_SERVING_OPERATION, kubeletServingSetting, type KubeletServingSetting } from './kubelet-certs/kubelet-certs-config.ts';
+import type { KubeletCertsRuntime } from './kubelet-certs/kubelet-certs-runtime.ts';
+import { nodeAgentsSpec } from './kubelet-certs/kubelet-certs-tasks.ts';
+import { certificateStatus, nextExpiry } from './kubelet-certs/serving-certificates.ts';
 
 export const DEFAULT_GARDENLET_VERSION = 'v1.0.0-seedbed';
 export const DEFAULT_RETRIES = 2;
@@ -47,6 +52,8 @@ export interface GardenletOptions {
   onFlowEvent?: (shoot: string, event: FlowEvent) => void;
   /** Injected faults; derived from the version by the version catalog when unset. */
   faults?: GardenletFault[];
+  /** Where shoots' CSR approvers and node agents run (default: in this process). */
+  kubeletCerts?: KubeletCertsRuntime;
 }
 
 interface ShootState {
@@ -65,6 +72,8 @@ export class Gardenlet {
   private readonly states = new Map<string, ShootState>();
   private readonly log = createLogger('gardenlet');
   private readonly clock: Clock;
+  /** The shoots' cert components (CSR approver, node agents). */
+  readonly kubeletCerts: KubeletCertsRuntime;
   private informer?: ReturnType<typeof makeInformer<KubernetesObject>>;
   private binaries?: ResolvedBinaries;
   private stopped = false;
@@ -80,6 +89,7 @@ export class Gardenlet {
     this.clock = options.clock ?? systemClock;
     this.queue = new WorkQueue((key) => this.reconcile(key), options.concurrency ?? DEFAULT_CONCURRENCY, this.clock);
     this.binaries = options.binaries;
+    this.kubeletCerts = options.kubeletCerts ?? new InProcessKubeletCerts();
     // every running task of every shoot listens on it
     setMaxListeners(0, this.aborter.signal);
   }
@@ -119,11 +129,14 @@ export class Gardenlet {
     await this.informer?.stop();
     await Promise.all([...this.states.values()].map((s) => s.monitor?.stop()));
     this.states.clear();
+    // in-process cert components end with this gardenlet; the next one starts them again for the shoots it adopts
+    await this.kubeletCerts.stopAll();
   }
 
   /** Stops every shoot control plane this gardenlet's state dir knows (teardown without deleting Shoots). */
   async stopAllControlPlanes(ids: string[]): Promise<void> {
     await Promise.all(ids.map(async (id) => {
+      await this.kubeletCerts.stop(id);
       await this.runtime.stop(id);
       await this.runtime.remove(id);
     }));
@@ -168,6 +181,10 @@ export class Gardenlet {
       state.attempts = 0;
       return this.reconcileCreate(key, shoot, state, id);
     }
+    if (shoot.metadata.annotations?.[OPERATION_ANNOTATION] === ROTATE_KUBELET_SERVING_OPERATION) {
+      await this.raw.patch(shootPath(shoot.metadata.namespace!, shoot.metadata.name), { metadata: { annotations: { [OPERATION_ANNOTATION]: null } } });
+      return this.rotateKubeletServing(shoot, id);
+    }
     if (op && op.state !== 'Processing' && shoot.status?.gardener?.version && shoot.status.gardener.version !== this.version) {
       // reconciled by another gardenlet version (an update or a rollback): reconcile at ours, as Gardener does after an upgrade
       state.attempts = 0;
@@ -177,7 +194,10 @@ export class Gardenlet {
     if (upToDate) {
       // nothing to do but watch (a restarted gardenlet adopts the running control plane); like
       // Gardener, an unhealthy shoot is reported, not re-created: a reconcile request heals it
-      if (!state.monitor) this.watchHealth(key, shoot, id);
+      if (!state.monitor) {
+        await this.adoptKubeletCerts(shoot, id);
+        this.watchHealth(key, shoot, id);
+      }
       return;
     }
     if (op?.state === 'Failed' && shoot.status?.observedGeneration === shoot.metadata.generation) return;
@@ -193,6 +213,8 @@ export class Gardenlet {
     const previous = this.runtime.read(id);
     const resume = shoot.status?.lastOperation?.state === 'Processing' && state.attempts === 0 && previous?.ports ? { ...previous, ports: previous.ports } : undefined;
     this.log.debug('%s: %s (%s)', key, resume ? 'resuming an interrupted operation' : 'running the flow', (previous?.components ?? []).map((c) => `${c.name}:${c.pid}:${componentAlive(c) ? 'alive' : 'gone'}`).join(' '));
+    // the flow starts the cert component again against the (re)started API server
+    await this.kubeletCerts.stop(id);
     if (resume) await this.runtime.stop(id, (c) => c.name === 'registry-cache');
     else await this.runtime.stop(id);
     const seed = await this.raw.get<Seed>(`/apis/${GROUP}/${VERSION}/seeds/${this.options.seedName}`);
@@ -206,7 +228,7 @@ export class Gardenlet {
       const config = shootClusterConfig(shoot, seed);
       parseRegistryConfig(shoot);
       const { flow, controlPlane } = await createShootFlow({
-        shoot, config, technicalId: id, seedRaw: this.raw, binaries: this.binaries!, runtime: this.runtime, cleanup,
+        shoot, config, technicalId: id, seedRaw: this.raw, binaries: this.binaries!, runtime: this.runtime, certs: this.kubeletCerts, cleanup,
         componentTimeoutMs: this.options.componentTimeoutMs, nodesTimeoutMs: this.options.nodesTimeoutMs,
         faults: this.faults, version: this.version,
         resume,
@@ -258,7 +280,7 @@ export class Gardenlet {
     let current = shoot;
     await this.writer.operation(current, 'Delete', 'Processing', 0, 'Deleting the shoot').then((s) => void (s && (current = s)));
     try {
-      await deleteShootFlow(shoot, id, this.raw, this.runtime).run({
+      await deleteShootFlow(shoot, id, this.raw, this.runtime, this.kubeletCerts).run({
         onEvent: (event) => {
           if (event.type === 'progress') percent = event.percent;
         },
@@ -283,18 +305,41 @@ export class Gardenlet {
     state.conditions = shoot.status?.conditions ?? state.conditions;
     let writing = Promise.resolve();
     let pending = false;
-    const expectedNodes = shootClusterConfig(shoot).nodes.length;
+    const nodes = shootClusterConfig(shoot).nodes.map((n) => n.name);
+    const setting = servingSettingOf(shoot);
+    let lastCertificates = '';
+    let expiryTimer: NodeJS.Timeout | undefined;
     const monitor = new ShootHealthMonitor({
       kubeconfig: loadKubeConfig(record.adminKubeconfig),
       processes: handles,
-      expectedNodes,
+      expectedNodes: nodes.length,
+      kubeletServing: setting.enabled
+        ? { enabled: true, nodes, approver: { running: () => this.kubeletCerts.approverRunning(id), watch: (listener) => this.kubeletCerts.watchApprover(id, listener) } }
+        : setting,
       onChange: () => {
         // coalesce bursts of events into one status write, in order
         if (pending) return;
         pending = true;
         writing = writing.then(async () => {
           pending = false;
-          const next = computeConditions(monitor.current(), state.conditions);
+          const observation = monitor.current();
+          const serving = observation.kubeletServing;
+          if (serving?.enabled && serving.nodes) {
+            const now = Date.now();
+            const certificates = { enabled: true, reason: null, nodes: certificateStatus(serving.nodes, now) };
+            // a certificate expiring without any event still has to turn EveryNodeReady False
+            clearTimeout(expiryTimer);
+            const expiry = nextExpiry(serving.nodes, now);
+            if (expiry !== undefined && expiry - now < MAX_TIMER_MS) {
+              expiryTimer = setTimeout(() => state.monitor === monitor && monitor.refresh(), expiry - now + 20).unref();
+            }
+            if (JSON.stringify(certificates) !== lastCertificates) {
+              lastCertificates = JSON.stringify(certificates);
+              const fresh = await this.get(key);
+              if (fresh && !fresh.metadata.deletionTimestamp) await this.writer.kubeletServingCertificates(fresh, certificates);
+            }
+          }
+          const next = computeConditions(observation, state.conditions);
           // a Progressing condition turns False when its threshold passes, even without a new event
           const due = nextThresholdExpiry(next);
           if (due !== undefined) {
@@ -311,5 +356,43 @@ export class Gardenlet {
     });
     state.monitor = monitor;
     monitor.start();
+  }
+
+  /** Starts the cert component of a shoot this gardenlet adopts (in-process components ended with the previous gardenlet). */
+  private async adoptKubeletCerts(shoot: Shoot, id: string): Promise<void> {
+    const record = this.runtime.read(id);
+    if (!servingSettingOf(shoot).enabled || !record?.adminKubeconfig || this.kubeletCerts.agentsRunning(id)) return;
+    const spec = nodeAgentsSpec(this.runtime.dir(id), shootClusterConfig(shoot));
+    try {
+      if (!this.kubeletCerts.approverRunning(id)) await this.kubeletCerts.startApprover(id, record.adminKubeconfig);
+      await this.kubeletCerts.startAgents(id, spec);
+    } catch (error) {
+      // not fatal here: the health monitor reports the consequence (SystemComponentsHealthy, EveryNodeReady), a reconcile retries
+      this.log.debug('%s: cert component not adopted: %s', id, describeError(error));
+    }
+  }
+
+  /** The rotate-kubelet-serving-certificates operation: every node requests a new serving certificate; the shoot's operation is untouched. */
+  private async rotateKubeletServing(shoot: Shoot, id: string): Promise<void> {
+    const requestedAt = new Date().toISOString();
+    await this.writer.kubeletServingCertificates(shoot, { lastRotation: { requestedAt, completedAt: null, error: null } });
+    try {
+      await this.kubeletCerts.rotate(id);
+      await this.writer.kubeletServingCertificates(shoot, { lastRotation: { requestedAt, completedAt: new Date().toISOString(), error: null } });
+    } catch (error) {
+      await this.writer.kubeletServingCertificates(shoot, { lastRotation: { requestedAt, completedAt: null, error: describeError(error) } });
+    }
+  }
+}
+
+/** setTimeout fires at once for delays beyond 2^31-1 ms. */
+const MAX_TIMER_MS = 2 ** 31 - 1;
+
+/** The shoot's setting; an invalid one (the flow fails on it) counts as off here, with the validation message. */
+function servingSettingOf(shoot: Shoot): KubeletServingSetting {
+  try {
+    return kubeletServingSetting(shoot);
+  } catch (error) {
+    return { enabled: false, why: describeError(error) };
   }
 }

@@ -14,3 +14,7 @@ export { shootPath } from './flow/status-writer.ts';
 export { parseRegistryConfig, registryCacheExtension, EXTENSION_TYPE as REGISTRY_CACHE_EXTENSION, type RegistryCache } from './extensions/registry-cache-config.ts';
 export { NODE_CONFIG_MAP, cacheHostName, type CacheEndpoint } from './extensions/registry-cache-deployer.ts';
 export { faultsForVersion, faultFor, InjectedFaultError, BROKEN_IPV6_VERSION, DEFAULT_FAULT_TASK, VERSION_CATALOG, type GardenletFault } from './faults/version-catalog.ts';
+export { InProcessKubeletCerts } from './kubelet-certs/in-process-kubelet-certs.ts';
+export type { KubeletCertsRuntime, NodeAgentsSpec } from './kubelet-certs/kubelet-certs-runtime.ts';
+export { kubeletServingSetting, KUBELET_SERVING_ANNOTATION, ROTATE_KUBELET_SERVING_OPERATION, type KubeletServingSetting } from './kubelet-certs/kubelet-certs-config.ts';
+export { nodeServingCertificates, servingCertificate, servingProblem, certificateStatus, type NodeServingCertificates, type ServingCertificate, type NodeCertificateStatus } from './kubelet-certs/serving-certificates.ts';

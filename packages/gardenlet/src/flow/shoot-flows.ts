@@ -5,7 +5,8 @@
  *
  *   deploy-namespace → allocate-ports, create-pki → … → start-kube-apiserver ─┬─ deploy-coredns ─┐
  *                                                                            ├─ register-nodes → wait-nodes-ready ─┴─ wait-system-components
- *                                                                            └─ store-kubeconfig
+ *                                                                            ├─ store-kubeconfig
+ *                                                                            └─ the cert component (kubelet-certs-tasks.ts) ─ start-node-agents ─┘
  */
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
@@ -21,6 +22,9 @@ import { embeddedKubeconfig } from '../control-plane/embedded-kubeconfig.ts';
 import { KUBECONFIG_SECRET, persistentPki, writeSecret } from '../control-plane/shoot-secrets.ts';
 import type { RuntimeRecord, ShootRuntimeStore } from '../control-plane/shoot-runtime.ts';
 import { InjectedFaultError, faultFor, type GardenletFault } from '../faults/version-catalog.ts';
+import { kubeletServingSetting } from '../kubelet-certs/kubelet-certs-config.ts';
+import type { KubeletCertsRuntime } from '../kubelet-certs/kubelet-certs-runtime.ts';
+import { NODE_AGENTS_TASK, kubeletCertsTasks } from '../kubelet-certs/kubelet-certs-tasks.ts';
 
 export const SYSTEM_COMPONENTS_TIMEOUT_MS = 60_000;
 
@@ -31,6 +35,8 @@ export interface ShootFlowOptions {
   seedRaw: KubeRaw;
   binaries: ResolvedBinaries;
   runtime: ShootRuntimeStore;
+  /** Where the shoot's CSR approver and node agents run. */
+  certs: KubeletCertsRuntime;
   cleanup: CleanupStack;
   componentTimeoutMs?: number;
   nodesTimeoutMs?: number;
@@ -77,6 +83,7 @@ export async function createShootFlow(options: ShootFlowOptions): Promise<ShootF
     const pki = join(dir, 'pki');
     return { ca: join(pki, 'ca.crt'), cert: join(pki, 'admin.crt'), key: join(pki, 'admin.key') };
   };
+  const certs = kubeletServingSetting(shoot);
   const tasks: Task[] = [
     {
       name: 'deploy-namespace',
@@ -114,7 +121,8 @@ export async function createShootFlow(options: ShootFlowOptions): Promise<ShootF
     },
     {
       name: 'wait-system-components',
-      dependencies: ['deploy-coredns', 'wait-nodes-ready'],
+      // 100% only once every node serves with an issued certificate
+      dependencies: ['deploy-coredns', 'wait-nodes-ready', ...(certs.enabled ? [NODE_AGENTS_TASK] : [])],
       run: async ({ signal }) => {
         const apps = shootKubeconfig().makeApiClient(AppsV1Api);
         await new Wait({ what: 'CoreDNS to be available in the shoot', timeoutMs: SYSTEM_COMPONENTS_TIMEOUT_MS, intervalMs: 100, signal }).until(async () => {
@@ -124,6 +132,7 @@ export async function createShootFlow(options: ShootFlowOptions): Promise<ShootF
       },
     },
   ];
+  tasks.push(...kubeletCertsTasks({ shoot, setting: certs, config, dir, technicalId, seedRaw, certs: options.certs, adminKubeconfig: () => cp.result().adminKubeconfig }));
   const caches = parseRegistryConfig(shoot);
   if (caches) {
     tasks.push(
@@ -145,9 +154,10 @@ export async function createShootFlow(options: ShootFlowOptions): Promise<ShootF
   return { flow: new Flow(`shoot ${shoot.metadata.namespace}/${shoot.metadata.name}`, faulty), controlPlane: cp };
 }
 
-export function deleteShootFlow(shoot: Shoot, technicalId: string, seedRaw: KubeRaw, runtime: ShootRuntimeStore): Flow {
+export function deleteShootFlow(shoot: Shoot, technicalId: string, seedRaw: KubeRaw, runtime: ShootRuntimeStore, certs: KubeletCertsRuntime): Flow {
   return new Flow(`delete shoot ${shoot.metadata.namespace}/${shoot.metadata.name}`, [
-    { name: 'stop-control-plane', run: () => runtime.stop(technicalId) },
+    { name: 'stop-kubelet-certs', run: () => certs.stop(technicalId) },
+    { name: 'stop-control-plane', dependencies: ['stop-kubelet-certs'], run: () => runtime.stop(technicalId) },
     {
       name: 'delete-namespace',
       dependencies: ['stop-control-plane'],

@@ -52,6 +52,11 @@ export class ShootStatusWriter {
     await this.label(shoot, computeStatusLabel(conditions, lastOperation));
   }
 
+  /** status.kubeletServingCertificates (merged: fields not given are kept). */
+  async kubeletServingCertificates(shoot: Shoot, value: Record<string, unknown>): Promise<void> {
+    await this.patchStatus(shoot, { kubeletServingCertificates: value });
+  }
+
   async label(shoot: Shoot, value: string): Promise<void> {
     const key = `${shoot.metadata.namespace}/${shoot.metadata.name}`;
     if (this.lastLabel.get(key) === value && shoot.metadata.labels?.[SHOOT_STATUS_LABEL] === value) return;

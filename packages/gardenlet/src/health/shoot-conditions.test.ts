@@ -83,3 +83,42 @@ describe('shoot conditions', () => {
     expect(changed[0]!.lastTransitionTime).toBe('2026-01-01T00:02:00.000Z');
   });
 });
+
+describe('kubelet serving certificates in the conditions', () => {
+  const now = new Date('2026-12-01T10:00:00Z');
+  const cert = (notAfter: string) => ({ csr: 'csr-a', serialNumber: 'AB', notAfter, sans: ['a'] });
+  type ServingNodes = NonNullable<Extract<HealthObservation['kubeletServing'], { enabled: true }>['nodes']>;
+  const withServing = (nodes: ServingNodes, approverRunning = true): HealthObservation => ({
+    ...healthy,
+    kubeletServing: { enabled: true, approverRunning, nodes },
+  });
+  const nodeCondition = (o: HealthObservation) => computeConditions(o, [], now).find((c) => c.type === 'EveryNodeReady')!;
+
+  it('counts a node with a valid certificate as ready', () => {
+    expect(nodeCondition(withServing([{ node: 'a', current: cert('2026-12-02T00:00:00Z'), issued: 1 }]))).toMatchObject({ status: 'True', reason: 'EveryNodeReady' });
+  });
+
+  it('names the node and why: no CSR, denied with the reason, expired', () => {
+    expect(nodeCondition(withServing([{ node: 'a', issued: 0 }])).message).toBe('nodes without a valid kubelet serving certificate: a (no kubelet-serving CSR)');
+    expect(nodeCondition(withServing([{ node: 'a', issued: 0, latest: { csr: 'csr-d', state: 'Denied', reason: 'IpSanMismatch', message: 'wrong IP' } }])).message).toBe(
+      'nodes without a valid kubelet serving certificate: a (CSR csr-d was denied (IpSanMismatch): wrong IP)',
+    );
+    expect(nodeCondition(withServing([{ node: 'a', current: cert('2026-12-01T09:00:00.000Z'), issued: 1 }]))).toMatchObject({
+      status: 'False',
+      message: 'nodes without a valid kubelet serving certificate: a (serving certificate AB expired at 2026-12-01T09:00:00.000Z)',
+    });
+  });
+
+  it('is not judged before the CSRs were listed, and says when the component is disabled', () => {
+    expect(nodeCondition({ ...healthy, kubeletServing: { enabled: true, approverRunning: true } })).toMatchObject({ status: 'Unknown' });
+    expect(nodeCondition({ ...healthy, kubeletServing: { enabled: false, why: 'spec.kubernetes.kubelet.serverTLSBootstrap is false' } }).message).toBe(
+      'All 1 nodes are ready. Kubelet serving certificates are disabled: spec.kubernetes.kubelet.serverTLSBootstrap is false.',
+    );
+  });
+
+  it('turns SystemComponentsHealthy False at once (no progressing threshold) when the approver stops', () => {
+    const before = computeConditions(withServing([{ node: 'a', current: cert('2026-12-02T00:00:00Z'), issued: 1 }]), [], now);
+    const after = computeConditions(withServing([{ node: 'a', current: cert('2026-12-02T00:00:00Z'), issued: 1 }], false), before, now);
+    expect(after.find((c) => c.type === 'SystemComponentsHealthy')).toMatchObject({ status: 'False', reason: 'ApproverNotRunning' });
+  });
+});

@@ -4,6 +4,7 @@
  * the conditions and the last operation. Pure functions, unit-tested.
  */
 import type { Condition, ConditionStatus, LastOperation, ShootConditionType } from '@seedbed/gardener-api';
+import { servingProblem, type NodeServingCertificates } from '../kubelet-certs/serving-certificates.ts';
 
 export type ShootStatusLabel = 'healthy' | 'progressing' | 'unhealthy' | 'unknown';
 
@@ -18,11 +19,17 @@ export interface HealthObservation {
   expectedNodes: number;
   /** undefined until system components were listed once. */
   systemComponents?: Array<{ name: string; desired: number; available: number }>;
+  /**
+   * The cert component: off (and why), or on with its approver's state and
+   * each node's serving certificate (nodes undefined until CSRs were listed).
+   */
+  kubeletServing?: { enabled: false; why: string } | { enabled: true; approverRunning: boolean; nodes?: NodeServingCertificates[] };
 }
 
-type Verdict = { status: ConditionStatus; reason: string; message: string };
+/** `immediate`: no progressing threshold (a stopped approver is known at once, not a component still starting). */
+type Verdict = { status: ConditionStatus; reason: string; message: string; immediate?: boolean };
 
-function verdicts(o: HealthObservation): Record<ShootConditionType, Verdict> {
+function verdicts(o: HealthObservation, now: number): Record<ShootConditionType, Verdict> {
   const apiserver: Verdict =
     o.apiserverReachable === undefined
       ? { status: 'Unknown', reason: 'HealthNotYetChecked', message: 'the API server has not been checked yet' }
@@ -34,22 +41,31 @@ function verdicts(o: HealthObservation): Record<ShootConditionType, Verdict> {
     ? { status: 'False', reason: 'DeploymentUnhealthy', message: `control plane components not running: ${down.join(', ')}` }
     : { status: 'True', reason: 'ControlPlaneRunning', message: 'All control plane components are healthy.' };
   const notReady = (o.nodes ?? []).filter((n) => !n.ready).map((n) => n.name);
+  // a node without an issued, unexpired serving certificate is not counted as ready
+  const serving = o.kubeletServing?.enabled ? o.kubeletServing.nodes : undefined;
+  const uncertified = (serving ?? []).flatMap((n) => {
+    const problem = servingProblem(n, now);
+    return problem ? [`${n.node} (${problem})`] : [];
+  });
+  const servingNote = o.kubeletServing && !o.kubeletServing.enabled ? ` Kubelet serving certificates are disabled: ${o.kubeletServing.why}.` : '';
   const nodes: Verdict =
     !o.apiserverReachable
       ? { status: 'Unknown', reason: 'NodesNotObservable', message: 'nodes cannot be observed while the API server is unavailable' }
-      : o.nodes === undefined
-        ? { status: 'Unknown', reason: 'NodesNotObservable', message: 'nodes have not been listed yet' }
+      : o.nodes === undefined || (o.kubeletServing?.enabled && serving === undefined)
+        ? { status: 'Unknown', reason: 'NodesNotObservable', message: `${o.nodes === undefined ? 'nodes' : 'kubelet serving CSRs'} have not been listed yet` }
       : o.nodes.length < o.expectedNodes
         ? { status: 'False', reason: 'MissingNodes', message: `${o.nodes.length} of ${o.expectedNodes} nodes registered` }
-        : notReady.length
-          ? { status: 'False', reason: 'NodesUnhealthy', message: `nodes not Ready: ${notReady.join(', ')}` }
-          : { status: 'True', reason: 'EveryNodeReady', message: `All ${o.nodes.length} nodes are ready.` };
+        : notReady.length || uncertified.length
+          ? { status: 'False', reason: 'NodesUnhealthy', message: [notReady.length ? `nodes not Ready: ${notReady.join(', ')}` : '', uncertified.length ? `nodes without a valid kubelet serving certificate: ${uncertified.join('; ')}` : ''].filter(Boolean).join('; ') }
+          : { status: 'True', reason: 'EveryNodeReady', message: `All ${o.nodes.length} nodes are ready.${servingNote}` };
   const lagging = (o.systemComponents ?? []).filter((c) => c.available < c.desired);
   const system: Verdict =
     !o.apiserverReachable || o.systemComponents === undefined
       ? { status: 'Unknown', reason: 'SystemComponentsNotObservable', message: 'system components cannot be observed yet' }
       : o.systemComponents.length === 0
         ? { status: 'False', reason: 'SystemComponentsMissing', message: 'no system components are deployed' }
+        : o.kubeletServing?.enabled && !o.kubeletServing.approverRunning
+          ? { status: 'False', reason: 'ApproverNotRunning', message: 'the kubelet serving CSR approver is not running: no kubelet serving certificate can be issued or rotated', immediate: true }
         : lagging.length
           ? { status: 'False', reason: 'DeploymentUnhealthy', message: lagging.map((c) => `${c.name}: ${c.available}/${c.desired} available`).join(', ') }
           : { status: 'True', reason: 'SystemComponentsRunning', message: 'All system components are healthy.' };
@@ -82,7 +98,8 @@ export const PROGRESSING_THRESHOLDS_MS: Partial<Record<ShootConditionType, numbe
 function notYetObserved(o: HealthObservation): Set<ShootConditionType> {
   const pending = new Set<ShootConditionType>();
   if (o.apiserverReachable === undefined) pending.add('APIServerAvailable');
-  if (o.nodes === undefined && o.apiserverReachable !== false) pending.add('EveryNodeReady');
+  const servingUnlisted = o.kubeletServing?.enabled && o.kubeletServing.nodes === undefined;
+  if ((o.nodes === undefined || servingUnlisted) && o.apiserverReachable !== false) pending.add('EveryNodeReady');
   if (o.systemComponents === undefined && o.apiserverReachable !== false) pending.add('SystemComponentsHealthy');
   return pending;
 }
@@ -91,12 +108,12 @@ function notYetObserved(o: HealthObservation): Set<ShootConditionType> {
 export function computeConditions(o: HealthObservation, previous: Condition[] = [], now = new Date()): Condition[] {
   const stamp = now.toISOString();
   const pending = notYetObserved(o);
-  return Object.entries(verdicts(o)).map(([type, verdict]) => {
+  return Object.entries(verdicts(o, now.getTime())).map(([type, { immediate, ...verdict }]) => {
     const before = previous.find((c) => c.type === type);
     if (before && pending.has(type as ShootConditionType)) return before;
     const threshold = PROGRESSING_THRESHOLDS_MS[type as ShootConditionType];
     let v = verdict;
-    if (verdict.status === 'False' && threshold !== undefined && (before?.status === 'True' || before?.status === 'Progressing')) {
+    if (verdict.status === 'False' && !immediate && threshold !== undefined && (before?.status === 'True' || before?.status === 'Progressing')) {
       const since = before.status === 'Progressing' ? Date.parse(before.lastTransitionTime) : now.getTime();
       if (now.getTime() - since < threshold) v = { ...verdict, status: 'Progressing' };
     }

@@ -1,15 +1,28 @@
 /**
  * Watches one shoot and reports a fresh HealthObservation on every change:
- * informers on the shoot's Nodes and kube-system Deployments (a broken watch
- * means the API server is gone), and the exit events of the control-plane
+ * informers on the shoot's Nodes, kube-system Deployments and (with the cert
+ * component) CSRs — a broken watch means the API server is gone —, the
+ * approver's starts and stops, and the exit events of the control-plane
  * processes this gardenlet started. Processes adopted from an earlier
  * gardenlet have no exit event; their pids are checked every
  * ADOPTED_PROCESS_CHECK_MS instead (the only polling, and only for those).
  */
-import { AppsV1Api, CoreV1Api, makeInformer, type Informer, type KubeConfig, type KubernetesObject, type V1Deployment, type V1Node } from '@kubernetes/client-node';
+import {
+  AppsV1Api,
+  CertificatesV1Api,
+  CoreV1Api,
+  makeInformer,
+  type Informer,
+  type KubeConfig,
+  type KubernetesObject,
+  type V1CertificateSigningRequest,
+  type V1Deployment,
+  type V1Node,
+} from '@kubernetes/client-node';
 import type { ManagedProcess } from '@seedbed/core';
 import { componentAlive, restartOnError, type ComponentRecord } from '@seedbed/cluster';
 import type { HealthObservation } from './shoot-conditions.ts';
+import { nodeServingCertificates } from '../kubelet-certs/serving-certificates.ts';
 
 export const WATCH_RESTART_MIN_MS = 50;
 export const WATCH_RESTART_MAX_MS = 1_000;
@@ -22,6 +35,8 @@ export interface MonitorOptions {
   kubeconfig: KubeConfig;
   processes: ReadonlyMap<string, ProcessHandle>;
   expectedNodes: number;
+  /** The cert component: off (and why), or the shoot's node names and its approver's state. */
+  kubeletServing?: { enabled: false; why: string } | { enabled: true; nodes: readonly string[]; approver: { running(): boolean; watch(listener: (running: boolean) => void): () => void } };
   onChange: (observation: HealthObservation) => void;
 }
 
@@ -32,6 +47,7 @@ export class ShootHealthMonitor {
   private timers: NodeJS.Timeout[] = [];
   private stopped = false;
   private readonly listeners: Array<() => void> = [];
+  private unwatchApprover?: () => void;
 
   constructor(options: MonitorOptions) {
     this.options = options;
@@ -63,6 +79,22 @@ export class ShootHealthMonitor {
     const kc = this.options.kubeconfig;
     const core = kc.makeApiClient(CoreV1Api);
     const apps = kc.makeApiClient(AppsV1Api);
+    const serving = this.options.kubeletServing;
+    if (serving?.enabled) {
+      this.observation.kubeletServing = { enabled: true, approverRunning: serving.approver.running() };
+      this.unwatchApprover = serving.approver.watch((running) =>
+        this.update(() => {
+          if (this.observation.kubeletServing?.enabled) this.observation.kubeletServing.approverRunning = running;
+        }),
+      );
+      // every CSR (the client cannot watch with a field selector); the kubelet-serving ones are picked out
+      const certificates = kc.makeApiClient(CertificatesV1Api);
+      this.watch<V1CertificateSigningRequest>(makeInformer(kc, '/apis/certificates.k8s.io/v1/certificatesigningrequests', () => certificates.listCertificateSigningRequest()), (items) => {
+        if (this.observation.kubeletServing?.enabled) this.observation.kubeletServing.nodes = nodeServingCertificates(items, serving.nodes);
+      });
+    } else if (serving) {
+      this.observation.kubeletServing = serving;
+    }
     this.watch<V1Node>(makeInformer(kc, '/api/v1/nodes', () => core.listNode()), (items) => {
       this.observation.nodes = items.map((n) => ({
         name: n.metadata?.name ?? '',
@@ -119,6 +151,7 @@ export class ShootHealthMonitor {
 
   async stop(): Promise<void> {
     this.stopped = true;
+    this.unwatchApprover?.();
     for (const t of this.timers) clearTimeout(t);
     await Promise.all(this.informers.map((i) => i.stop().catch(() => {})));
   }

@@ -88,3 +88,29 @@ export function nextExpiry(nodes: readonly NodeServingCertificates[], now: numbe
   const ahead = nodes.map((n) => (n.current ? Date.parse(n.current.notAfter) : NaN)).filter((t) => t > now);
   return ahead.length ? Math.min(...ahead) : undefined;
 }
+
+/** What `status.kubeletServingCertificates.nodes` shows per node: the certificate, its CSR, the last rotation and any problem. */
+export interface NodeCertificateStatus {
+  name: string;
+  serialNumber?: string;
+  notAfter?: string;
+  sans?: string[];
+  csr?: string;
+  /** When the node requested its current certificate, if it replaced an earlier one. */
+  lastRotation?: string;
+  rotations: number;
+  problem?: string;
+}
+
+export function certificateStatus(nodes: readonly NodeServingCertificates[], now: number): NodeCertificateStatus[] {
+  return nodes.map((n) => {
+    const problem = servingProblem(n, now);
+    return {
+      name: n.node,
+      ...(n.current ? { serialNumber: n.current.serialNumber, notAfter: n.current.notAfter, sans: n.current.sans, csr: n.current.csr } : {}),
+      ...(n.current && n.issued > 1 && n.current.requestedAt ? { lastRotation: n.current.requestedAt } : {}),
+      rotations: Math.max(0, n.issued - 1),
+      ...(problem ? { problem } : {}),
+    };
+  });
+}
