@@ -1,8 +1,12 @@
-/** `seedbed shoot node-config NAME`: the containerd configuration the gardenlet wrote for a shoot's nodes. */
+/**
+ * `seedbed shoot node-config NAME`: the containerd configuration the gardenlet wrote for a shoot's nodes.
+ * `seedbed shoot certs NAME`: each node's kubelet serving certificate, read from the shoot's CSRs.
+ */
+import { CertificatesV1Api, CoreV1Api, KubeConfig } from '@kubernetes/client-node';
 import { Command } from 'commander';
 import { KubeRaw, loadKubeConfig } from '@seedbed/cluster';
 import { SeedbedError } from '@seedbed/core';
-import { NODE_CONFIG_MAP } from '@seedbed/gardenlet';
+import { NODE_CONFIG_MAP, certificateStatus, nodeServingCertificates } from '@seedbed/gardenlet';
 import { technicalId } from '@seedbed/gardener-api';
 import { runningLandscapeKubeconfig } from './landscape-command.ts';
 
@@ -27,6 +31,30 @@ export function shootCommand(): Command {
         const file = rest.join('_') === 'etc_hosts' ? '/etc/hosts' : `/etc/containerd/certs.d/${rest.slice(0, -1).join(':')}/hosts.toml`;
         console.log(`# node ${node}: ${file}\n${content}`);
       }
+    });
+  command
+    .command('certs')
+    .description("list each node's kubelet serving certificate of a shoot: serial, SANs, not-after and the CSR that issued it (or why it has none)")
+    .argument('<name>', 'shoot name')
+    .option('--project <project>', 'project of the shoot', 'local')
+    .option('--kubeconfig <file>', 'garden kubeconfig (default: the landscape `seedbed up` runs)')
+    .option('--json', 'print JSON instead of a table')
+    .action(async (name: string, options: { project: string; kubeconfig?: string; json?: boolean }) => {
+      const raw = new KubeRaw(loadKubeConfig(options.kubeconfig ?? runningLandscapeKubeconfig()));
+      // the project's <shoot>.kubeconfig Secret, as Gardener hands it out
+      const secret = await raw.get<{ data?: Record<string, string> }>(`/api/v1/namespaces/garden-${options.project}/secrets/${name}.kubeconfig`).catch(() => {
+        throw new SeedbedError('NO_SHOOT_KUBECONFIG', `shoot ${options.project}/${name} has no kubeconfig Secret ${name}.kubeconfig in garden-${options.project}`, { hint: 'is the shoot created and its control plane up? `kubectl get shoots -A`' });
+      });
+      const shootKc = new KubeConfig();
+      shootKc.loadFromString(Buffer.from(secret.data?.kubeconfig ?? '', 'base64').toString('utf8'));
+      const nodes = (await shootKc.makeApiClient(CoreV1Api).listNode()).items.map((n) => n.metadata!.name!);
+      const csrs = (await shootKc.makeApiClient(CertificatesV1Api).listCertificateSigningRequest()).items;
+      const rows = certificateStatus(nodeServingCertificates(csrs, nodes), Date.now());
+      if (options.json) return console.log(JSON.stringify(rows, null, 2));
+      const table = [['NODE', 'SERIAL', 'SANS', 'NOT-AFTER', 'CSR', 'ROTATIONS'], ...rows.map((r) => [r.name, r.serialNumber ?? '-', r.sans?.join(',') ?? '-', r.notAfter ?? '-', r.csr ?? '-', String(r.rotations)])];
+      const widths = table[0]!.map((_, i) => Math.max(...table.map((row) => row[i]!.length)));
+      for (const row of table) console.log(row.map((cell, i) => cell.padEnd(widths[i]!)).join('  ').trimEnd());
+      for (const r of rows.filter((x) => x.problem)) console.log(`${r.name}: ${r.problem}`);
     });
   return command;
 }

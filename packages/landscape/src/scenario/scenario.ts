@@ -14,6 +14,7 @@ import type { GardenletOptions } from '@seedbed/gardenlet';
 import type { ShootExpectation } from './expectations.ts';
 import type { RolloutSpec } from '@seedbed/rollout';
 import type { SeedSpec } from '../landscape.ts';
+import * as kubeletCerts from './kubelet-cert-steps.ts';
 import * as registryCache from './registry-cache-steps.ts';
 import * as rolloutSteps from './rollout-steps.ts';
 import type { RolloutExpectation } from './rollout-steps.ts';
@@ -139,6 +140,22 @@ export class Scenario {
 
   expectNoMirrors(name: string, timeoutMs?: number): this {
     return this.step(registryCache.expectNoMirrors(name, timeoutMs));
+  }
+
+  expectKubeletServingCertificates(name: string): this {
+    return this.step(kubeletCerts.expectKubeletServingCertificates(name));
+  }
+
+  rotateKubeletServingCertificates(name: string, timeoutMs?: number): this {
+    return this.step(kubeletCerts.rotateKubeletServingCertificates(name, timeoutMs));
+  }
+
+  expectNewKubeletServingSerials(name: string): this {
+    return this.step(kubeletCerts.expectNewSerials(name));
+  }
+
+  stopCsrApprover(name: string): this {
+    return this.step(kubeletCerts.stopCsrApprover(name));
   }
 
   waitForProgress(name: string, percent: number): this {

@@ -1,0 +1,134 @@
+/**
+ * Steps for the cert component: every node of a shoot holds a kubelet
+ * serving certificate from an Approved CSR, naming exactly the node's
+ * addresses and verifying against the shoot's kubelet-serving CA by IP
+ * (IPv6 included); a rotation gives every node a new serial while the shoot
+ * stays at 100% with all conditions True; stopping the shoot's approver.
+ */
+import { X509Certificate } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { CertificatesV1Api, CoreV1Api, type KubeConfig } from '@kubernetes/client-node';
+import { loadKubeConfig } from '@seedbed/cluster';
+import { SeedbedError } from '@seedbed/core';
+import { servingNames } from '@seedbed/csr-approver';
+import {
+  OPERATION_ANNOTATION,
+  ROTATE_KUBELET_SERVING_OPERATION,
+  ShootRuntimeStore,
+  nodeServingCertificates,
+  servingProblem,
+  shootTechnicalId,
+  type NodeCertificateStatus,
+} from '@seedbed/gardenlet';
+import type { Shoot } from '@seedbed/gardener-api';
+import { summarize } from './expectations.ts';
+import { PROJECT_NAMESPACE } from './shoot-manifests.ts';
+import type { Step, StepContext } from './steps.ts';
+
+export const ROTATION_TIMEOUT_MS = 30_000;
+
+/** The shoot's technical ID, runtime directory and admin kubeconfig. */
+function shootAccess(ctx: StepContext, name: string): { id: string; dir: string; kc: KubeConfig } {
+  const shoot = ctx.watcher.get(PROJECT_NAMESPACE, name);
+  if (!shoot) throw new SeedbedError('STEP_FAILED', `shoot ${name} does not exist`);
+  const runtime = new ShootRuntimeStore(`${ctx.landscape.directory}/gardenlet`);
+  const id = shootTechnicalId(shoot);
+  const admin = runtime.read(id)?.adminKubeconfig;
+  if (!admin) throw new SeedbedError('STEP_FAILED', `shoot ${name} has no running control plane (no admin kubeconfig in ${runtime.dir(id)})`);
+  return { id, dir: runtime.dir(id), kc: loadKubeConfig(admin) };
+}
+
+const serialsKey = (name: string) => `${name}.kubeletServingSerials`;
+
+export const expectKubeletServingCertificates = (name: string): Step => ({
+  title: `every node of shoot ${name} holds an approved kubelet serving certificate naming exactly its addresses, verified against the shoot's kubelet-serving CA by IP`,
+  run: async (ctx) => {
+    const { dir, kc } = shootAccess(ctx, name);
+    const nodes = (await kc.makeApiClient(CoreV1Api).listNode()).items;
+    const csrs = (await kc.makeApiClient(CertificatesV1Api).listCertificateSigningRequest()).items;
+    const ca = new X509Certificate(readFileSync(join(dir, 'pki', 'kubelet-serving-ca.crt')));
+    const serving = nodeServingCertificates(csrs, nodes.map((n) => n.metadata!.name!));
+    const problems: string[] = [];
+    const serials: Record<string, string> = {};
+    const checkedIps: string[] = [];
+    for (const node of nodes) {
+      const nodeName = node.metadata!.name!;
+      const held = serving.find((s) => s.node === nodeName)!;
+      if (!held.current) {
+        problems.push(`${nodeName}: ${servingProblem(held, Date.now())}`);
+        continue;
+      }
+      const csr = csrs.find((c) => c.metadata?.name === held.current!.csr)!;
+      if (!csr.status?.conditions?.some((c) => c.type === 'Approved' && c.status === 'True')) problems.push(`${nodeName}: CSR ${held.current.csr} carries a certificate but no Approved condition`);
+      const want = servingNames(node);
+      const wanted = [...want.dnsNames, ...want.ipAddresses];
+      if (JSON.stringify(held.current.sans) !== JSON.stringify(wanted)) problems.push(`${nodeName}: SANs [${held.current.sans.join(', ')}] instead of exactly [${wanted.join(', ')}]`);
+      const cert = new X509Certificate(Buffer.from(csr.status!.certificate!, 'base64'));
+      if (!cert.verify(ca.publicKey)) problems.push(`${nodeName}: certificate ${cert.serialNumber} is not signed by the shoot's kubelet-serving CA (${ca.subject})`);
+      for (const ip of want.ipAddresses) {
+        if (cert.checkIP(ip) === undefined) problems.push(`${nodeName}: certificate does not verify for IP ${ip}`);
+        else checkedIps.push(ip);
+      }
+      serials[nodeName] = cert.serialNumber;
+    }
+    if (nodes.length === 0) problems.push('the shoot has no nodes');
+    if (problems.length) throw new SeedbedError('EXPECTATION_FAILED', `shoot ${name}: ${problems.join('; ')}`);
+    ctx.facts[serialsKey(name)] = serials;
+    ctx.facts[`${name}.verifiedIps`] = checkedIps;
+  },
+});
+
+/** Requests a rotation and waits for a new serial on every node, failing if the shoot leaves 100% or a condition leaves True meanwhile. */
+export const rotateKubeletServingCertificates = (name: string, timeoutMs = ROTATION_TIMEOUT_MS): Step => ({
+  title: `rotate the kubelet serving certificates of shoot ${name}: every node gets a new serial, the shoot stays at 100% with all conditions True`,
+  run: async (ctx) => {
+    const before = ctx.facts[serialsKey(name)] as Record<string, string> | undefined;
+    if (!before) throw new SeedbedError('STEP_FAILED', `no serials of shoot ${name} recorded`, { hint: 'run expectKubeletServingCertificates before rotating' });
+    const started = ctx.clock.now();
+    await ctx.landscape.raw.patch(`/apis/core.gardener.cloud/v1beta1/namespaces/${PROJECT_NAMESPACE}/shoots/${name}`, {
+      metadata: { annotations: { [OPERATION_ANNOTATION]: ROTATE_KUBELET_SERVING_OPERATION } },
+    });
+    let violation: string | undefined;
+    const rotated = (shoot: Shoot | undefined) => {
+      const op = shoot?.status?.lastOperation;
+      if (op && (op.progress !== 100 || op.state !== 'Succeeded')) violation ??= `the shoot left 100%: ${summarize(shoot)}`;
+      const notTrue = (shoot?.status?.conditions ?? []).filter((c) => c.status !== 'True');
+      if (notTrue.length) violation ??= `conditions left True: ${notTrue.map((c) => `${c.type}=${c.status} (${c.message})`).join('; ')}`;
+      const status = (shoot?.status as { kubeletServingCertificates?: { nodes?: NodeCertificateStatus[]; lastRotation?: { error?: string } } } | undefined)?.kubeletServingCertificates;
+      if (status?.lastRotation?.error) violation ??= `the rotation failed: ${status.lastRotation.error}`;
+      const nodes = status?.nodes ?? [];
+      const done = Object.keys(before).every((n) => {
+        const now = nodes.find((s) => s.name === n)?.serialNumber;
+        return now !== undefined && now !== before[n];
+      });
+      return violation !== undefined || done;
+    };
+    await ctx.watcher.waitFor(PROJECT_NAMESPACE, name, 'every node to hold a new serving certificate', timeoutMs, rotated, summarize);
+    if (violation) throw new SeedbedError('EXPECTATION_FAILED', `shoot ${name}: ${violation}`);
+    ctx.facts[`${name}.rotation.ms`] = Math.round(ctx.clock.now() - started);
+    ctx.facts[`${name}.serialsBeforeRotation`] = before;
+  },
+});
+
+/** Every serial differs from the one recorded before the rotation (run after expectKubeletServingCertificates re-read them). */
+export const expectNewSerials = (name: string): Step => ({
+  title: `every node of shoot ${name} serves with a new serial`,
+  run: async (ctx) => {
+    const before = ctx.facts[`${name}.serialsBeforeRotation`] as Record<string, string> | undefined;
+    const now = ctx.facts[serialsKey(name)] as Record<string, string> | undefined;
+    if (!before || !now) throw new SeedbedError('STEP_FAILED', `no rotation of shoot ${name} recorded`);
+    const same = Object.keys(before).filter((n) => now[n] === before[n]);
+    if (same.length) throw new SeedbedError('EXPECTATION_FAILED', `nodes kept their serial: ${same.map((n) => `${n} ${before[n]}`).join(', ')}`);
+  },
+});
+
+/** Stops the shoot's CSR approver (as if its process died). */
+export const stopCsrApprover = (name: string): Step => ({
+  title: `stop the CSR approver of shoot ${name}`,
+  run: async (ctx) => {
+    const { id } = shootAccess(ctx, name);
+    if (!ctx.landscape.gardenlet.kubeletCerts.approverRunning(id)) throw new SeedbedError('STEP_FAILED', `shoot ${name} runs no CSR approver`);
+    await ctx.landscape.gardenlet.kubeletCerts.stopApprover(id);
+  },
+});
