@@ -3,7 +3,10 @@
  * serving certificate from an Approved CSR, naming exactly the node's
  * addresses and verifying against the shoot's kubelet-serving CA by IP
  * (IPv6 included); a rotation gives every node a new serial while the shoot
- * stays at 100% with all conditions True; stopping the shoot's approver.
+ * stays at 100% with all conditions True; stopping the shoot's approver;
+ * forged CSRs, created with a node's own identity (a client certificate the
+ * shoot's CA signed for system:node:<name>) or by another user, denied with
+ * the approver's reason.
  */
 import { X509Certificate } from 'node:crypto';
 import { readFileSync } from 'node:fs';
@@ -11,7 +14,9 @@ import { join } from 'node:path';
 import { CertificatesV1Api, CoreV1Api, type KubeConfig } from '@kubernetes/client-node';
 import { loadKubeConfig } from '@seedbed/cluster';
 import { SeedbedError } from '@seedbed/core';
-import { servingNames } from '@seedbed/csr-approver';
+import { KUBELET_SERVING_SIGNER, KUBELET_SERVING_USAGES, NODES_GROUP, buildCertificateRequest, nodeUser, servingNames, type RequestSpec } from '@seedbed/csr-approver';
+import { identityKubeConfig } from '@seedbed/csr-approver/testing';
+import { CertificateRefusedError, requestCertificate } from '@seedbed/node-agent';
 import {
   OPERATION_ANNOTATION,
   ROTATE_KUBELET_SERVING_OPERATION,
@@ -130,5 +135,51 @@ export const stopCsrApprover = (name: string): Step => ({
     const { id } = shootAccess(ctx, name);
     if (!ctx.landscape.gardenlet.kubeletCerts.approverRunning(id)) throw new SeedbedError('STEP_FAILED', `shoot ${name} runs no CSR approver`);
     await ctx.landscape.gardenlet.kubeletCerts.stopApprover(id);
+  },
+});
+
+export const FORGED_CSR_TIMEOUT_MS = 15_000;
+
+/** Forges kubelet serving CSRs in a shoot with ≥ 2 nodes: each is denied with the expected reason; a valid one is approved and issued. */
+export const expectForgedCsrsDenied = (name: string): Step => ({
+  title: `forged kubelet serving CSRs in shoot ${name} (extra DNS name, another node's IP, system:masters, a requestor that is not the node) are denied with the reason named; a valid one is approved`,
+  run: async (ctx) => {
+    const { dir, kc } = shootAccess(ctx, name);
+    const nodes = (await kc.makeApiClient(CoreV1Api).listNode()).items;
+    if (nodes.length < 2) throw new SeedbedError('STEP_FAILED', `shoot ${name} has ${nodes.length} node(s); forging another node's IP needs two`);
+    const [node, other] = nodes as [(typeof nodes)[0], (typeof nodes)[0]];
+    const nodeName = node.metadata!.name!;
+    const own = servingNames(node);
+    const asNode = await identityKubeConfig(dir, kc.getCurrentCluster()!.server, nodeUser(nodeName), [NODES_GROUP]);
+    const valid: RequestSpec = { commonName: nodeUser(nodeName), organizations: [NODES_GROUP], dnsNames: own.dnsNames, ipAddresses: own.ipAddresses };
+    const cases: Array<{ what: string; as: KubeConfig; spec: RequestSpec; reason?: string }> = [
+      { what: 'an extra DNS name', as: asNode, spec: { ...valid, dnsNames: [...own.dnsNames, 'api.evil.example'] }, reason: 'DnsSanMismatch' },
+      { what: "another node's IP", as: asNode, spec: { ...valid, ipAddresses: [...own.ipAddresses, servingNames(other).ipAddresses[0]!] }, reason: 'IpSanMismatch' },
+      { what: 'system:masters', as: asNode, spec: { ...valid, organizations: [NODES_GROUP, 'system:masters'] }, reason: 'OrganizationMismatch' },
+      { what: 'a requestor that is not the node', as: kc, spec: valid, reason: 'NotNodeRequestor' },
+      { what: 'a valid request', as: asNode, spec: valid },
+    ];
+    const problems: string[] = [];
+    const outcomes: Record<string, string> = {};
+    for (const c of cases) {
+      const { csrPem } = await buildCertificateRequest(c.spec);
+      const outcome = await requestCertificate(c.as, { signerName: KUBELET_SERVING_SIGNER, csrPem, usages: [...KUBELET_SERVING_USAGES], timeoutMs: FORGED_CSR_TIMEOUT_MS }).then(
+        (issued) => ({ issued: issued.csrName }),
+        (error: unknown) => {
+          if (error instanceof CertificateRefusedError) return { refused: error };
+          throw error;
+        },
+      );
+      if ('issued' in outcome) {
+        outcomes[c.what] = `approved (${outcome.issued})`;
+        if (c.reason) problems.push(`${c.what}: CSR ${outcome.issued} was approved, expected a denial with ${c.reason}`);
+      } else {
+        outcomes[c.what] = `${outcome.refused.condition} ${outcome.refused.reason} (${outcome.refused.csrName})`;
+        if (!c.reason) problems.push(`${c.what}: ${outcome.refused.message}`);
+        else if (outcome.refused.reason !== c.reason) problems.push(`${c.what}: denied with ${outcome.refused.reason} instead of ${c.reason}: ${outcome.refused.message}`);
+      }
+    }
+    ctx.facts[`${name}.forgedCsrs`] = outcomes;
+    if (problems.length) throw new SeedbedError('EXPECTATION_FAILED', `shoot ${name}: ${problems.join('; ')}`);
   },
 });

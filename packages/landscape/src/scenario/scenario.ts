@@ -154,6 +154,10 @@ export class Scenario {
     return this.step(kubeletCerts.expectNewSerials(name));
   }
 
+  expectForgedCsrsDenied(name: string): this {
+    return this.step(kubeletCerts.expectForgedCsrsDenied(name));
+  }
+
   stopCsrApprover(name: string): this {
     return this.step(kubeletCerts.stopCsrApprover(name));
   }
