@@ -7,6 +7,7 @@ import { rolloutCommand } from '@seedbed/rollout';
 import { downCommand, scenarioCommand, shootCommand, upCommand } from '@seedbed/landscape';
 import { binariesCommand } from './commands/binaries-command.ts';
 import { clusterCommand } from './commands/cluster-command.ts';
+import { engineCommand } from './commands/engine-command.ts';
 
 export function createProgram(): Command {
   const program = new Command('seedbed')
@@ -16,6 +17,7 @@ export function createProgram(): Command {
     .enablePositionalOptions();
   program.addCommand(clusterCommand());
   program.addCommand(binariesCommand());
+  program.addCommand(engineCommand());
   program.addCommand(registryCacheCommand());
   program.addCommand(scenarioCommand());
   program.addCommand(csrApproverCommand());

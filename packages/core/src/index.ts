@@ -18,7 +18,8 @@ export { Wait, DEFAULT_WAIT_TIMEOUT_MS, DEFAULT_WAIT_INTERVAL_MS, type WaitOptio
 export { Flow, FlowError, progressPercent, type FlowRunOptions, type FlowResult } from './flow/flow.ts';
 export type { Task, TaskContext, TaskState, RetryPolicy, FlowEvent } from './flow/task.ts';
 export { runCommand, commandExists, type RunOptions, type RunResult } from './process/run-command.ts';
-export { ManagedProcess, killGroup, isAlive, DEFAULT_STOP_GRACE_MS, type ProcessSpec, type ExitInfo } from './process/managed-process.ts';
+export { ManagedProcess, killGroup, isAlive, processStartTicks, DEFAULT_STOP_GRACE_MS, type ProcessSpec, type ExitInfo } from './process/managed-process.ts';
+export { stateRoot, STATE_DIR_ENV } from './state-dir.ts';
 export { markRun, findMarked, reapMarked, RUN_ID_ENV, type MarkedProcess } from './process/run-marker.ts';
 export { CleanupStack, onInterrupt, untilInterrupted, type CleanupAction } from './cleanup.ts';
 export { allocatePort, allocatePorts, isPortInUse, hostPort } from './ports.ts';

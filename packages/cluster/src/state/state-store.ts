@@ -6,12 +6,11 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { mkdir, readdir, rename, rm, writeFile } from 'node:fs/promises';
-import { homedir } from 'node:os';
 import { join } from 'node:path';
-import { isAlive } from '@seedbed/core';
+import { isAlive, processStartTicks, stateRoot } from '@seedbed/core';
 import type { ClusterInfo } from '../providers/provider.ts';
 
-export const STATE_DIR_ENV = 'SEEDBED_STATE_DIR';
+export { STATE_DIR_ENV, stateRoot, processStartTicks } from '@seedbed/core';
 export const STATE_FILE = 'cluster.json';
 
 export interface ComponentRecord {
@@ -27,23 +26,6 @@ export interface ClusterRecord extends ClusterInfo {
   /** The `seedbed` process that created the cluster. */
   ownerPid: number;
   createdAt: string;
-}
-
-export function stateRoot(env: NodeJS.ProcessEnv = process.env): string {
-  if (env[STATE_DIR_ENV]) return env[STATE_DIR_ENV];
-  const base = env.XDG_STATE_HOME || join(env.HOME || homedir(), '.local', 'state');
-  return join(base, 'seedbed');
-}
-
-/** Reads a process's start time from /proc, or undefined where /proc is missing or the pid is gone. */
-export function processStartTicks(pid: number): number | undefined {
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    return Number(fields[19]);
-  } catch {
-    return undefined;
-  }
 }
 
 /** Whether the process is a zombie (exited, not yet reaped): dead for our purposes. */

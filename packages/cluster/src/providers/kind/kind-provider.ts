@@ -11,7 +11,7 @@ import { SeedbedError, runCommand, silentProgress } from '@seedbed/core';
 import type { ClusterConfig } from '../../config/kind-config.ts';
 import { stateRoot } from '../../state/state-store.ts';
 import type { Availability, ClusterInfo, ClusterProvider, CreateOptions } from '../provider.ts';
-import { detectContainerRuntime, hasImage } from './container-runtime.ts';
+import { detectEngine, runDocker, type Engine } from '@seedbed/engine';
 
 export const KIND_IMAGE_ENV = 'SEEDBED_KIND_IMAGE';
 /** kind v0.33's default node image. */
@@ -31,15 +31,15 @@ export class KindProvider implements ClusterProvider {
   }
 
   async available(): Promise<Availability> {
-    const runtime = await detectContainerRuntime();
-    if (!runtime.ok) {
+    const { engine, tried } = await detectEngine();
+    if (!engine) {
       return {
         ok: false,
-        reason: `no container runtime: ${runtime.detail}`,
+        reason: `no container engine: ${tried.join('; ')}`,
         hint: 'install and start Docker (Debian: apt-get install docker.io && dockerd &), or use the default local provider',
       };
     }
-    if (!(await hasImage(this.image()))) {
+    if (!(await hasImage(engine, this.image()))) {
       return {
         ok: false,
         reason: `the kind node image ${this.image()} is not in the local image store`,
@@ -91,8 +91,8 @@ export class KindProvider implements ClusterProvider {
   }
 
   private async names(): Promise<string[]> {
-    const status = await detectContainerRuntime();
-    if (!status.ok) return [];
+    const { engine } = await detectEngine();
+    if (!engine) return [];
     return (await this.kind(['get', 'clusters'])).split('\n').map((s) => s.trim()).filter((s) => s && !s.startsWith('No kind clusters'));
   }
 
@@ -118,4 +118,8 @@ export class KindProvider implements ClusterProvider {
   async loadImage(name: string, image: string): Promise<void> {
     await this.kind(['load', 'docker-image', image, '--name', name]);
   }
+}
+
+async function hasImage(engine: Engine, reference: string): Promise<boolean> {
+  return runDocker(engine, ['image', 'inspect', '--format', '{{.Id}}', reference]).then(() => true, () => false);
 }

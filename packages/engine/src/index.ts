@@ -1,0 +1,19 @@
+export { ensureEngine, detectEngine, engineEnv, runDocker, useEngineForTestcontainers, DOCKER_IO_CLI, type Engine, type EngineOptions, type EngineDetection } from './engine.ts';
+export { canRunPrivileged, requirePrivileged, type PrivilegedResult } from './privileged/privileged-probe.ts';
+export {
+  startOwnedDockerd,
+  stopOwnedDockerd,
+  ownedDockerdState,
+  findDockerd,
+  capDropNeed,
+  dockerdLogTail,
+  CAPDROP_RUNTIME,
+  BRIDGE_IP,
+  DOCKER_IO_HINT,
+  type OwnedDockerdRecord,
+  type OwnedDockerdState,
+  type CapDropState,
+} from './dockerd/owned-dockerd.ts';
+export { enginePaths, type EnginePaths } from './dockerd/engine-paths.ts';
+export { hostCapabilities, missingCapabilities, type HostCapabilities } from './capabilities/host-capabilities.ts';
+export { probeRuntime, type RuntimeProbe } from './runtime/runtime-probe.ts';
