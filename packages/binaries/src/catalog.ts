@@ -35,7 +35,8 @@ export type BinaryName =
   | 'bridge'
   | 'crictl'
   | 'coredns'
-  | 'local-path-provisioner';
+  | 'local-path-provisioner'
+  | 'seedbed-cni';
 
 export interface ToolModule {
   /** Directory under tools/. */
@@ -160,6 +161,15 @@ export const TOOL_MODULES: readonly ToolModule[] = [
     ldflags: (v) => [`-X main.VERSION=${v}`],
     cgo: false,
   },
+  // the node image's CNI daemon, in kindnetd's place (whose source is not served here)
+  {
+    dir: 'seedbed-cni',
+    module: 'seedbed.dev/tools/seedbed-cni',
+    ownSource: true,
+    binaries: { 'seedbed-cni': '.' },
+    ldflags: (v) => [`-X main.version=${v}`],
+    cgo: false,
+  },
   // benchmark peer only: controller-runtime's envtest (etcd + kube-apiserver)
   { dir: 'envtest-peer', module: 'sigs.k8s.io/controller-runtime', binaries: { 'envtest-peer': '.' }, ldflags: () => [] },
 ];
@@ -193,6 +203,7 @@ export const NODE_IMAGE_BINARIES: readonly BinaryName[] = [
   'bridge',
   'coredns',
   'local-path-provisioner',
+  'seedbed-cni',
 ];
 
 export function moduleFor(name: BinaryName): ToolModule {
