@@ -46,6 +46,7 @@ export async function buildTool(options: BuildOptions): Promise<void> {
   let packages = 0;
   let lastReport = started;
   const names = Object.keys(tool.binaries) as BinaryName[];
+  const label = tool.cacheName ?? tool.dir;
   progress.step(`build ${names.join(', ')} ${version} with go (takes minutes on 2 cores, once per machine)`, 'start');
   try {
     for (const name of names) {
@@ -60,7 +61,7 @@ export async function buildTool(options: BuildOptions): Promise<void> {
             packages += chunk.split('\n').filter((l) => l && !l.startsWith('go: ')).length;
             if (clock.now() - lastReport >= PROGRESS_INTERVAL_MS) {
               lastReport = clock.now();
-              progress.info(`   … ${tool.dir}: ${packages} packages compiled, ${formatDuration(clock.now() - started)} elapsed`);
+              progress.info(`   … ${label}: ${packages} packages compiled, ${formatDuration(clock.now() - started)} elapsed`);
             }
           },
         },
@@ -68,10 +69,10 @@ export async function buildTool(options: BuildOptions): Promise<void> {
     }
     if (existsSync(targetDir)) await rm(targetDir, { recursive: true, force: true });
     await rename(tmp, targetDir);
-    progress.step(`build ${tool.dir} ${version}`, 'done', formatDuration(clock.now() - started));
+    progress.step(`build ${label} ${version}`, 'done', formatDuration(clock.now() - started));
   } catch (error) {
     await rm(tmp, { recursive: true, force: true });
-    progress.step(`build ${tool.dir} ${version}`, 'failed');
+    progress.step(`build ${label} ${version}`, 'failed');
     throw error;
   }
 }
