@@ -26,6 +26,39 @@ const cidrField = (description: string, immutable: boolean): V1JSONSchemaProps =
   ],
 });
 
+/** A seed network: one CIDR per family, comma-separated, primary first (Gardener's dual-stack form). */
+const cidrListField = (description: string, immutable: boolean): V1JSONSchemaProps => ({
+  type: 'string',
+  description: `${description}: one CIDR per family, comma-separated in ipFamilies order`,
+  maxLength: 100,
+  'x-kubernetes-validations': [
+    { rule: "self.split(',').all(c, isCIDR(c.trim()))", message: 'must be one CIDR per family, comma-separated, e.g. 10.1.0.0/16,fd00:10:1::/48' },
+    { rule: "!self.split(',').all(c, isCIDR(c.trim())) || self.split(',').all(c, cidr(c.trim()) == cidr(c.trim()).masked())", message: 'must not have host bits set' },
+    {
+      rule: "!self.split(',').all(c, isCIDR(c.trim())) || (self.split(',').size() <= 2 && (self.split(',').size() < 2 || cidr(self.split(',')[0].trim()).ip().family() != cidr(self.split(',')[1].trim()).ip().family()))",
+      message: 'must list at most one CIDR per family',
+    },
+    ...(immutable ? [{ rule: 'self == oldSelf', message: 'field is immutable' }] : []),
+  ],
+});
+
+/** Each of a seed's networks lists exactly its ipFamilies (IPv4 when unset), in that order. */
+const seedFamilyRule = (path: string) => {
+  const families = `(has(self.ipFamilies) ? self.ipFamilies : ['IPv4'])`;
+  const cidrs = `self.${path}.split(',')`;
+  const familyOf = (i: number) => `cidr(${cidrs}[${i}].trim()).ip().family()`;
+  const number = (i: number) => `(${families}[${i}] == 'IPv6' ? 6 : 4)`;
+  const present = path.includes('.') ? `has(self.${path.split('.')[0]}) && has(self.${path})` : `has(self.${path})`;
+  return {
+    rule:
+      `!(${present}) || !${cidrs}.all(c, isCIDR(c.trim())) || (${cidrs}.size() == ${families}.size() && ` +
+      `${familyOf(0)} == ${number(0)} && (${families}.size() < 2 || ${familyOf(1)} == ${number(1)}))`,
+    messageExpression: `'spec.networks.${path} ' + self.${path} + ' must list one CIDR per family of ipFamilies, in its order: ' + ${families}.join(', ')`,
+    fieldPath: `.${path}`,
+    reason: 'FieldValueInvalid',
+  };
+};
+
 const ipFamilies: V1JSONSchemaProps = {
   type: 'array',
   maxItems: 2,
@@ -109,11 +142,18 @@ const seedSchema: V1JSONSchemaProps = objectSchema({
           required: ['pods', 'services'],
           properties: {
             ipFamilies,
-            nodes: cidrField('node network of the seed', true),
-            pods: cidrField('pod network of the seed', true),
-            services: cidrField('service network of the seed', true),
-            shootDefaults: { ...preserve, properties: { pods: cidrField('default shoot pod network', false), services: cidrField('default shoot service network', false) } },
+            nodes: cidrListField('node networks of the seed', true),
+            pods: cidrListField('pod networks of the seed', true),
+            services: cidrListField('service networks of the seed', true),
+            shootDefaults: { ...preserve, properties: { pods: cidrListField('default shoot pod networks', false), services: cidrListField('default shoot service networks', false) } },
           },
+          'x-kubernetes-validations': [
+            seedFamilyRule('nodes'),
+            seedFamilyRule('pods'),
+            seedFamilyRule('services'),
+            seedFamilyRule('shootDefaults.pods'),
+            seedFamilyRule('shootDefaults.services'),
+          ],
         },
       },
 });

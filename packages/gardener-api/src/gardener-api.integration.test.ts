@@ -54,12 +54,29 @@ describe('Gardener API subset', () => {
     expect((error as Error).message).toContain('spec.networking.pods 10.3.0.0/16 is not of a family in ipFamilies IPv6');
   });
 
-  it('rejects shoot networks that overlap the seed, naming the field and the seed', async () => {
+  it('rejects shoot networks that overlap the seed, naming the field and both ranges', async () => {
     const error = await raw.create(shoot('overlap', { pods: '10.1.0.0/16', services: '10.4.0.0/16' }), 'shoots').catch((e: unknown) => e);
-    expect((error as Error).message).toContain(
-      'spec.networking.pods: 10.1.0.0/16 overlaps a network of seed local (10.0.0.0/15, 10.2.0.0/16, 172.18.0.0/16); pick a disjoint range',
-    );
+    expect((error as Error).message).toContain("spec.networking.pods: 10.1.0.0/16 overlaps seed local's pods network 10.0.0.0/15; pick a disjoint range");
     expect((error as Error).message).not.toContain('spec.networking.services');
+  });
+
+  it('rejects IPv6 and dual-stack shoot networks that overlap any family of the seed', async () => {
+    const v6 = await raw.create(shoot('overlap-v6', { ipFamilies: ['IPv6'], nodes: 'fd00:10:1:5::/64', services: 'fd00:10:2::/112' }), 'shoots').catch((e: Error) => e.message);
+    expect(v6).toContain("spec.networking.nodes: fd00:10:1:5::/64 overlaps seed local's pods network fd00:10:1::/48");
+    expect(v6).toContain("spec.networking.services: fd00:10:2::/112 overlaps seed local's services network fd00:10:2::/112");
+    const dual = await raw.create(shoot('overlap-dual', { ipFamilies: ['IPv4', 'IPv6'], pods: 'fc00:f853:ccd:e793::/64' }), 'shoots').catch((e: Error) => e.message);
+    expect(dual).toContain("spec.networking.pods: fc00:f853:ccd:e793::/64 overlaps seed local's nodes network fc00:f853:ccd:e793::/64");
+    await raw.create(shoot('disjoint-v6', { ipFamilies: ['IPv6'], nodes: 'fd00:10:a::/64', pods: 'fd00:10:3::/56' }), 'shoots');
+  });
+
+  it('refuses a seed whose networks do not list one CIDR per family in ipFamilies order', async () => {
+    const seed = (networks: Record<string, unknown>) => ({ apiVersion: 'core.gardener.cloud/v1beta1', kind: 'Seed', metadata: { name: 'bad' }, spec: { provider: { type: 'local', region: 'local' }, networks } });
+    const message = String(
+      await raw.create(seed({ ipFamilies: ['IPv4', 'IPv6'], pods: 'fd00:20:1::/48,10.20.0.0/16', services: '10.21.0.0/16', nodes: '10.22.0.0/16,10.23.0.0/16' }), 'seeds').catch((e: Error) => e.message),
+    );
+    expect(message).toContain('spec.networks.pods fd00:20:1::/48,10.20.0.0/16 must list one CIDR per family of ipFamilies, in its order: IPv4, IPv6');
+    expect(message).toContain('spec.networks.services 10.21.0.0/16 must list one CIDR per family of ipFamilies, in its order: IPv4, IPv6');
+    expect(message).toContain('must list at most one CIDR per family');
   });
 
   it('keeps networks immutable and only lets ipFamilies grow', async () => {

@@ -23,6 +23,7 @@ export {
 } from './types.ts';
 export { gardenerCrds } from './crds.ts';
 export { shootNetworkPolicy, POLICY_NAME } from './shoot-network-policy.ts';
+export { splitCidrs } from './seed-networks.ts';
 export {
   DEFAULT_PROJECT,
   DEFAULT_SEED,

@@ -3,7 +3,7 @@
  * apply unchanged: project `local` (namespace garden-local), cloud profile
  * `local`, and seed `local` describing the networks of the cluster it runs on.
  */
-import type { ClusterConfig, KubeObject } from '@seedbed/cluster';
+import type { ClusterConfig, IpFamily, KubeObject } from '@seedbed/cluster';
 import { API_VERSION, type IpFamilyName } from './types.ts';
 
 export const DEFAULT_PROJECT = 'local';
@@ -12,14 +12,14 @@ export const DEFAULT_CLOUD_PROFILE = 'local';
 export const KUBERNETES_VERSION = '1.36.3';
 
 /** Shoot network defaults per family (Gardener local's shootDefaults, plus node ranges). */
-export const SHOOT_DEFAULTS: Record<'ipv4' | 'ipv6', { pods: string; services: string; nodes: string }> = {
+export const SHOOT_DEFAULTS: Record<IpFamily, { pods: string; services: string; nodes: string }> = {
   ipv4: { pods: '10.3.0.0/16', services: '10.4.0.0/16', nodes: '10.10.0.0/16' },
   ipv6: { pods: 'fd00:10:3::/56', services: 'fd00:10:4::/112', nodes: 'fd00:10:a::/64' },
 };
 /** The node networks of the seed cluster (kind's docker network, which seedbed's simulated nodes use). */
 export const SEED_NODE_NETWORKS = { ipv4: '172.18.0.0/16', ipv6: 'fc00:f853:ccd:e793::/64' } as const;
 
-export const familyName = (f: 'ipv4' | 'ipv6'): IpFamilyName => (f === 'ipv6' ? 'IPv6' : 'IPv4');
+export const familyName = (f: IpFamily): IpFamilyName => (f === 'ipv6' ? 'IPv6' : 'IPv4');
 
 export function projectObjects(project = DEFAULT_PROJECT): KubeObject[] {
   const namespace = `garden-${project}`;
@@ -43,9 +43,9 @@ export function cloudProfile(name = DEFAULT_CLOUD_PROFILE): KubeObject {
   };
 }
 
-/** A Seed describing `config`'s cluster: its primary family first, shoot defaults of that family. */
+/** A Seed describing `config`'s cluster: nodes, pods, services and shoot defaults of every family, primary first. */
 export function seedFor(config: ClusterConfig, name = DEFAULT_SEED): KubeObject {
-  const primary = config.families[0]!;
+  const perFamily = (pick: (family: IpFamily) => string) => config.families.map(pick).join(',');
   return {
     apiVersion: API_VERSION,
     kind: 'Seed',
@@ -55,10 +55,10 @@ export function seedFor(config: ClusterConfig, name = DEFAULT_SEED): KubeObject 
       ingress: { domain: `ingress.${name}.seed.local.gardener.cloud`, controller: { kind: 'nginx' } },
       networks: {
         ipFamilies: config.families.map(familyName),
-        nodes: SEED_NODE_NETWORKS[primary],
-        pods: config.podSubnets[0]!.text,
-        services: config.serviceSubnets[0]!.text,
-        shootDefaults: { pods: SHOOT_DEFAULTS[primary].pods, services: SHOOT_DEFAULTS[primary].services },
+        nodes: perFamily((f) => SEED_NODE_NETWORKS[f]),
+        pods: perFamily((f) => config.podSubnets.find((s) => s.family === f)!.text),
+        services: perFamily((f) => config.serviceSubnets.find((s) => s.family === f)!.text),
+        shootDefaults: { pods: perFamily((f) => SHOOT_DEFAULTS[f].pods), services: perFamily((f) => SHOOT_DEFAULTS[f].services) },
       },
       settings: { scheduling: { visible: true } },
     },

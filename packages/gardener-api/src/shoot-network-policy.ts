@@ -1,7 +1,8 @@
 /**
  * "Shoot networks must not overlap the seed's": a ValidatingAdmissionPolicy
  * whose parameters are the Seeds, so every Shoot create/update is checked
- * against each Seed's pod, service and node networks by the API server itself.
+ * against each Seed's pod, service and node networks, in every family, by the
+ * API server itself; a rejection names the shoot field and both ranges.
  * A CEL rule on the Shoot CRD cannot see Seeds; an admission policy can.
  */
 import type { KubeObject } from '@seedbed/cluster';
@@ -18,12 +19,16 @@ const overlaps = (a: string, b: string) =>
 export function shootNetworkPolicy(): KubeObject[] {
   const validations = SHOOT_FIELDS.map((field) => {
     const value = `object.spec.networking.${field}`;
+    const overlapping = `variables.seedNetworks.filter(n, isCIDR(n.cidr) && ${overlaps(value, 'n.cidr')})`;
     return {
-      expression: `!has(object.spec.networking) || !has(${value}) || !isCIDR(${value}) || variables.seedNetworks.all(n, !isCIDR(n) || !${overlaps(value, 'n')})`,
-      messageExpression: `'spec.networking.${field}: ' + ${value} + ' overlaps a network of seed ' + params.metadata.name + ' (' + variables.seedNetworks.join(', ') + '); pick a disjoint range'`,
+      expression: `!has(object.spec.networking) || !has(${value}) || !isCIDR(${value}) || ${overlapping}.size() == 0`,
+      messageExpression: `'spec.networking.${field}: ' + ${value} + ' overlaps seed ' + params.metadata.name + "'s " + ${overlapping}.map(n, n.field + ' network ' + n.cidr).join(' and ') + '; pick a disjoint range'`,
       reason: 'Invalid',
     };
   });
+  // every family's CIDR of the seed's nodes, pods and services (comma-separated per family, see seed-networks.ts)
+  const seedField = (field: string) => `params.spec.networks.${field}.split(',').map(c, {'field': '${field}', 'cidr': c.trim()})`;
+  const seedNetworks = `(has(params.spec.networks.nodes) ? ${seedField('nodes')} : []) + ${seedField('pods')} + ${seedField('services')}`;
   return [
     {
       apiVersion: 'admissionregistration.k8s.io/v1',
@@ -38,7 +43,7 @@ export function shootNetworkPolicy(): KubeObject[] {
         variables: [
           {
             name: 'seedNetworks',
-            expression: `[params.spec.networks.pods, params.spec.networks.services] + (has(params.spec.networks.nodes) ? [params.spec.networks.nodes] : [])`,
+            expression: seedNetworks,
           },
         ],
         validations,

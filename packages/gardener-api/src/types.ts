@@ -90,6 +90,7 @@ export interface Shoot {
   };
 }
 
+/** Each network lists one CIDR per family, comma-separated, in ipFamilies order (see seed-networks.ts). */
 export interface SeedNetworks {
   ipFamilies?: IpFamilyName[];
   nodes?: string;

@@ -60,7 +60,13 @@ export class ShootScheduler {
       await this.raw.patch(shootPath(shoot.metadata.namespace!, shoot.metadata.name), {
         spec: {
           seedName: seed.metadata.name,
-          networking: { ipFamilies: families, pods: networks.pods[0], services: networks.services[0], nodes: networks.nodes[0] },
+          // the primary family's defaults for unset fields; a set field (of any listed family) is kept, as it is immutable
+          networking: {
+            ipFamilies: families,
+            pods: shoot.spec.networking?.pods ?? networks.pods[0],
+            services: shoot.spec.networking?.services ?? networks.services[0],
+            nodes: shoot.spec.networking?.nodes ?? networks.nodes[0],
+          },
         },
       });
       this.errors.delete(key);

@@ -34,6 +34,12 @@ describe('shoot cluster config', () => {
     expect(config.nodeMasks).toEqual({ ipv6: 64, ipv4: 24 });
   });
 
+  it('takes each family\'s default from a dual-stack seed\'s per-family shoot defaults', () => {
+    const dual = { spec: { networks: { pods: '10.0.0.0/15,fd00:10:1::/48', services: '10.2.0.0/16,fd00:10:2::/112', shootDefaults: { pods: '10.30.0.0/16,fd00:30:3::/56', services: '10.40.0.0/16,fd00:40:4::/112' } } } } as Seed;
+    expect(resolveNetworks(shoot({ ipFamilies: ['IPv6'] }), dual)).toEqual({ families: ['ipv6'], pods: ['fd00:30:3::/56'], services: ['fd00:40:4::/112'], nodes: ['fd00:10:a::/64'] });
+    expect(resolveNetworks(shoot({ ipFamilies: ['IPv4', 'IPv6'], pods: 'fd00:50:5::/56' }), dual).pods).toEqual(['10.30.0.0/16', 'fd00:50:5::/56']);
+  });
+
   it('marks workers unsimulated for the never-ready fault and rejects shoots without workers', () => {
     const faulty = shootClusterConfig(shoot({}, undefined, { [FAULT_ANNOTATION]: 'workers-never-ready' }));
     expect(faulty.nodes.every((n) => n.simulated === false)).toBe(true);

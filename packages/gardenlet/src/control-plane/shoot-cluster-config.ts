@@ -6,7 +6,7 @@
  */
 import { ValidationError, type Problem } from '@seedbed/core';
 import { parseCidr, validateKindConfig, type Cidr, type ClusterConfig, type IpFamily } from '@seedbed/cluster';
-import { SHOOT_DEFAULTS, technicalId, projectOfNamespace, type Seed, type Shoot } from '@seedbed/gardener-api';
+import { SHOOT_DEFAULTS, splitCidrs, technicalId, projectOfNamespace, type Seed, type Shoot } from '@seedbed/gardener-api';
 
 /** Fault injection for demos and tests: workers registered but never simulated, so they never get Ready. */
 export const FAULT_ANNOTATION = 'seedbed.dev/fault';
@@ -27,8 +27,9 @@ export function resolveNetworks(shoot: Shoot, seed?: Seed): ResolvedNetworks {
   const pick = (field: 'pods' | 'services' | 'nodes', family: IpFamily): string => {
     const set = shoot.spec.networking?.[field];
     if (set && cidrFamily(set) === family) return set;
-    const seedDefault = field === 'nodes' ? undefined : seed?.spec.networks.shootDefaults?.[field];
-    if (seedDefault && cidrFamily(seedDefault) === family) return seedDefault;
+    // the seed's shoot defaults list one CIDR per family
+    const seedDefault = field === 'nodes' ? undefined : splitCidrs(seed?.spec.networks.shootDefaults?.[field]).find((c) => cidrFamily(c) === family);
+    if (seedDefault) return seedDefault;
     return SHOOT_DEFAULTS[family][field];
   };
   return {
