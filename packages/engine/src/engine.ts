@@ -49,6 +49,8 @@ export interface EngineOptions {
   signal?: AbortSignal;
   paths?: EnginePaths;
   env?: NodeJS.ProcessEnv;
+  /** Where to look for dockerd (default DOCKERD_CANDIDATES). */
+  dockerdCandidates?: readonly string[];
 }
 
 export interface EngineDetection {
@@ -125,7 +127,7 @@ export async function ensureEngine(options: EngineOptions = {}): Promise<Engine>
   const paths = options.paths ?? enginePaths();
   const detection = await detectEngine({ ...options, paths });
   if (detection.engine) return detection.engine;
-  if (!findDockerd()) {
+  if (!findDockerd(options.dockerdCandidates)) {
     throw new SeedbedError('NO_ENGINE', `no container engine, and Debian's docker.io is not installed:\n  ${detection.tried.join('\n  ')}`, { hint: DOCKER_IO_HINT });
   }
   if (!options.start) {

@@ -60,7 +60,8 @@ export interface OwnedDockerdRecord {
   dockerd: string;
   args: string[];
   capDrop: CapDropState;
-  hostNetwork: HostNetworkBefore;
+  /** What the host's network looked like before (absent for an isolated dockerd). */
+  hostNetwork?: HostNetworkBefore;
   startedAt: string;
 }
 
@@ -69,8 +70,8 @@ export type OwnedDockerdState =
   | { state: 'stopped' }
   | { state: 'stale'; record: OwnedDockerdRecord; detail: string };
 
-export function findDockerd(): string | undefined {
-  return DOCKERD_CANDIDATES.find((p) => existsSync(p));
+export function findDockerd(candidates: readonly string[] = DOCKERD_CANDIDATES): string | undefined {
+  return candidates.find((p) => existsSync(p));
 }
 
 async function readRecord(paths: EnginePaths): Promise<OwnedDockerdRecord | undefined> {
@@ -109,6 +110,11 @@ export interface StartOptions {
   signal?: AbortSignal;
   capabilities?: HostCapabilities;
   timeoutMs?: number;
+  /**
+   * No bridge and no iptables (`--bridge none --iptables=false`): a second
+   * dockerd next to a running one, for probes that need no network (tests).
+   */
+  isolated?: boolean;
 }
 
 export async function startOwnedDockerd(options: StartOptions = {}): Promise<OwnedDockerdRecord> {
@@ -140,7 +146,7 @@ export async function startOwnedDockerd(options: StartOptions = {}): Promise<Own
     '--exec-root', paths.execRoot,
     '--pidfile', paths.pidFile,
     '--config-file', paths.configFile,
-    '--bip', BRIDGE_IP,
+    ...(options.isolated ? ['--bridge', 'none', '--iptables=false'] : ['--bip', BRIDGE_IP]),
   ];
   if (need.needed) {
     const binaries = await resolveBinaries({ names: ['capdrop-runc'], progress, signal: options.signal });
@@ -148,7 +154,8 @@ export async function startOwnedDockerd(options: StartOptions = {}): Promise<Own
     capDrop.runtime = binaries.path('capdrop-runc');
     args.push('--add-runtime', `${CAPDROP_RUNTIME}=${capDrop.runtime}`, '--default-runtime', CAPDROP_RUNTIME);
   }
-  const hostNetwork = await recordHostNetwork();
+  // an isolated dockerd changes nothing on the host's network: nothing to restore
+  const hostNetwork: HostNetworkBefore | undefined = options.isolated ? undefined : await recordHostNetwork();
   const proc = new ManagedProcess({ name: 'dockerd', command: dockerd, args, logFile: paths.logFile }).start();
   const record: OwnedDockerdRecord = { pid: proc.pid!, startTicks: processStartTicks(proc.pid!), dockerd, args, capDrop, hostNetwork, startedAt: new Date().toISOString() };
   // written before the wait so that a failed or interrupted start is still found and stopped
@@ -248,7 +255,7 @@ export async function stopOwnedDockerd(options: StopOptions = {}): Promise<strin
       done.push(`removed bridge ${bridge}`);
     }
   }
-  done.push(...(await restoreHostNetwork(record.hostNetwork)));
+  if (record.hostNetwork) done.push(...(await restoreHostNetwork(record.hostNetwork)));
   await rm(paths.recordFile, { force: true });
   await rm(paths.socket, { force: true });
   progress.step('stop seedbed dockerd', 'done', done.join('; '));
