@@ -6,8 +6,8 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { mkdir, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { Command } from 'commander';
-import { DEFAULT_CONFIG, loadKindConfig, shippedConfigPath, stateRoot } from '@seedbed/cluster';
+import { Command, Option } from 'commander';
+import { DEFAULT_CONFIG, PROVIDER_NAMES, loadKindConfig, selectProvider, shippedConfigPath, stateRoot } from '@seedbed/cluster';
 import { SeedbedError, consoleProgress, isAlive, onInterrupt } from '@seedbed/core';
 import { Landscape } from './landscape.ts';
 import { ProgressView } from './report/progress-view.ts';
@@ -41,7 +41,8 @@ export function upCommand(): Command {
   return new Command('up')
     .description('bring up a landscape (garden/seed cluster, Gardener API, seed local, gardenlet) and keep it running until Ctrl-C or `seedbed down`')
     .option('-c, --config <file>', `kind Cluster config of the garden/seed cluster (default: kind-configs/${DEFAULT_CONFIG}.yaml)`)
-    .action(async (options: { config?: string }) => {
+    .addOption(new Option('-p, --provider <name>', 'cluster provider for the garden/seed cluster (default: $SEEDBED_PROVIDER, else the first available of local, kind)').choices(PROVIDER_NAMES))
+    .action(async (options: { config?: string; provider?: string }) => {
       const running = readRecord();
       if (running && isAlive(running.pid)) {
         throw new SeedbedError('LANDSCAPE_RUNNING', `a landscape is already running (pid ${running.pid}, kubeconfig ${running.kubeconfig})`, { hint: 'stop it with `seedbed down`' });
@@ -50,13 +51,16 @@ export function upCommand(): Command {
       const controller = new AbortController();
       const uninstall = onInterrupt(controller, (m) => progress.info(m));
       const config = await loadKindConfig(options.config ?? shippedConfigPath(DEFAULT_CONFIG), 'seedbed-landscape');
+      const selected = await selectProvider(options.provider);
+      // the local provider keeps the landscape's cluster under the landscape's own state directory (Landscape.up's default)
+      const provider = selected.name === 'local' ? undefined : selected;
       const dir = landscapeDir();
       await rm(dir, { recursive: true, force: true });
       await mkdir(dir, { recursive: true });
       const view = new ProgressView();
       let landscape: Landscape | undefined;
       try {
-        landscape = await Landscape.up({ config, stateDir: dir, progress, signal: controller.signal, onFlowEvent: (s, e) => view.onFlowEvent(s, e) });
+        landscape = await Landscape.up({ config, stateDir: dir, provider, progress, signal: controller.signal, onFlowEvent: (s, e) => view.onFlowEvent(s, e) });
         const watcher = new ShootWatcher(landscape.kubeconfigPath);
         watcher.observe((shoot) => view.onShoot(shoot));
         await watcher.start();

@@ -1,6 +1,6 @@
 /** `seedbed scenario run|list`. */
 import { Command, Option } from 'commander';
-import { PROVIDER_NAMES, createProvider, parseProviderName } from '@seedbed/cluster';
+import { PROVIDER_NAMES, selectProvider } from '@seedbed/cluster';
 import { consoleProgress, onInterrupt } from '@seedbed/core';
 import { ProgressView } from './report/progress-view.ts';
 import { readinessTable } from './report/scenario-report.ts';
@@ -13,19 +13,20 @@ export function scenarioCommand(): Command {
     .command('run')
     .description('run scenarios by name (see `seedbed scenario list`); exits non-zero when an expectation fails')
     .argument('<names...>', 'scenario names')
-    .addOption(new Option('-p, --provider <name>', 'cluster provider for the garden/seed cluster').choices(PROVIDER_NAMES).default('local'))
+    .addOption(new Option('-p, --provider <name>', 'cluster provider for the garden/seed cluster (default: $SEEDBED_PROVIDER, else the first available of local, kind)').choices(PROVIDER_NAMES))
     .option('--report-dir <dir>', 'where JSON and JUnit XML reports go', DEFAULT_REPORT_DIR)
-    .action(async (names: string[], options: { provider: string; reportDir: string }) => {
+    .action(async (names: string[], options: { provider?: string; reportDir: string }) => {
       const progress = consoleProgress();
       const controller = new AbortController();
       const uninstall = onInterrupt(controller, (m) => progress.info(m));
+      const provider = await selectProvider(options.provider);
       let failed = 0;
       try {
         for (const name of names) {
           const scenario = await loadScenario(name);
           progress.info(`scenario ${scenario.name}: ${scenario.description}`);
           const report = await runScenario(scenario, {
-            provider: createProvider(parseProviderName(options.provider)),
+            provider,
             reportDir: options.reportDir,
             progress,
             view: new ProgressView(),
