@@ -19,6 +19,7 @@ export type BinaryName =
   | 'kwok'
   | 'kind'
   | 'capdrop-runc'
+  | 'netcheck'
   | 'envtest-peer'
   // the kind node image (NODE_IMAGE_BINARIES)
   | 'kubelet'
@@ -94,6 +95,8 @@ export const TOOL_MODULES: readonly ToolModule[] = [
   { dir: 'kind', module: 'sigs.k8s.io/kind', binaries: { kind: 'sigs.k8s.io/kind' }, ldflags: () => [] },
   // seedbed's capability-dropping OCI runtime for its own dockerd (@seedbed/engine); stdlib only, so static
   { dir: 'capdrop-runc', module: 'seedbed.dev/tools/capdrop-runc', ownSource: true, binaries: { 'capdrop-runc': '.' }, ldflags: () => [] },
+  // the kind tests' image: serve, fetch and resolve from inside pods (static: pure-Go resolver)
+  { dir: 'netcheck', module: 'seedbed.dev/tools/netcheck', ownSource: true, binaries: { netcheck: '.' }, ldflags: () => [], cgo: false },
   // The kind node image's Kubernetes binaries: the same pin as the control plane (tools/kubernetes),
   // cached apart so the cached control plane is not rebuilt; same build settings, so they share
   // Go's build cache with it.
