@@ -21,5 +21,6 @@ export { runCommand, commandExists, type RunOptions, type RunResult } from './pr
 export { ManagedProcess, killGroup, isAlive, processStartTicks, DEFAULT_STOP_GRACE_MS, type ProcessSpec, type ExitInfo } from './process/managed-process.ts';
 export { stateRoot, STATE_DIR_ENV } from './state-dir.ts';
 export { markRun, findMarked, reapMarked, RUN_ID_ENV, type MarkedProcess } from './process/run-marker.ts';
+export { WorkQueue, DEFAULT_QUEUE_BASE_DELAY_MS, DEFAULT_QUEUE_MAX_DELAY_MS, type WorkQueueOptions, type WorkHandler } from './queue/work-queue.ts';
 export { CleanupStack, onInterrupt, untilInterrupted, type CleanupAction } from './cleanup.ts';
 export { allocatePort, allocatePorts, isPortInUse, hostPort } from './ports.ts';
