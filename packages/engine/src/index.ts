@@ -1,4 +1,5 @@
 export { ensureEngine, detectEngine, engineEnv, runDocker, useEngineForTestcontainers, DOCKER_IO_CLI, type Engine, type EngineOptions, type EngineDetection } from './engine.ts';
+export { importBinaryImage, imageExists, type BinaryImage } from './image/binary-image.ts';
 export { canRunPrivileged, requirePrivileged, type PrivilegedResult } from './privileged/privileged-probe.ts';
 export {
   startOwnedDockerd,

@@ -4,11 +4,9 @@
  * holding one static binary (seedbed's capdrop-runc, which prints its
  * version), so nothing is pulled.
  */
-import { mkdtemp, copyFile, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { resolveBinaries } from '@seedbed/binaries';
-import { CommandError, SeedbedError, runCommand, type Progress } from '@seedbed/core';
+import { CommandError, SeedbedError, type Progress } from '@seedbed/core';
+import { importBinaryImage } from '../image/binary-image.ts';
 import { missingCapabilities, hostCapabilities } from '../capabilities/host-capabilities.ts';
 import { runDocker, type Engine } from '../engine.ts';
 import { CAPDROP_RUNTIME } from '../dockerd/owned-dockerd.ts';
@@ -23,18 +21,7 @@ const CAPS_ERROR = /unable to apply caps|apply caps: operation not permitted/;
 
 async function probeImage(engine: Engine, progress?: Progress): Promise<string> {
   const binaries = await resolveBinaries({ names: ['capdrop-runc'], progress });
-  const image = `seedbed/privileged-probe:${binaries.versions['capdrop-runc'] ?? 'local'}`;
-  const present = await runDocker(engine, ['image', 'inspect', '--format', '{{.Id}}', image]).then(() => true, () => false);
-  if (present) return image;
-  const dir = await mkdtemp(join(tmpdir(), 'seedbed-probe-'));
-  try {
-    await copyFile(binaries.path('capdrop-runc'), join(dir, 'probe'));
-    await runCommand('tar', ['-C', dir, '-cf', join(dir, 'image.tar'), 'probe']);
-    await runDocker(engine, ['import', join(dir, 'image.tar'), image]);
-  } finally {
-    await rm(dir, { recursive: true, force: true });
-  }
-  return image;
+  return importBinaryImage(engine, { binary: binaries.path('capdrop-runc'), image: `seedbed/privileged-probe:${binaries.versions['capdrop-runc'] ?? 'local'}` });
 }
 
 /** What to tell a user whose own engine fails privileged containers for lack of capabilities. */
@@ -50,7 +37,7 @@ export function capabilityHint(engine: Engine, missing: readonly string[]): stri
 export async function canRunPrivileged(engine: Engine, options: { progress?: Progress } = {}): Promise<PrivilegedResult> {
   const image = await probeImage(engine, options.progress);
   try {
-    const { stdout } = await runDocker(engine, ['run', '--rm', '--privileged', '--network', 'none', image, '/probe', 'version']);
+    const { stdout } = await runDocker(engine, ['run', '--rm', '--privileged', '--network', 'none', image, '/capdrop-runc', 'version']);
     return { ok: stdout.includes('capdrop-runc'), detail: `a privileged container ran on ${engine.dockerHost}: ${stdout.trim()}` };
   } catch (error) {
     if (!(error instanceof CommandError)) throw error;
