@@ -9,7 +9,7 @@ import { setMaxListeners } from 'node:events';
 import { CustomObjectsApi, makeInformer, type KubeConfig, type KubernetesListObject, type KubernetesObject } from '@kubernetes/client-node';
 import { LOCAL_CLUSTER_BINARIES, resolveBinaries, type ResolvedBinaries } from '@seedbed/binaries';
 import { KubeRaw, componentAlive, isStatusCode, loadKubeConfig, restartOnError, type ComponentRecord } from '@seedbed/cluster';
-import { CleanupStack, FlowError, createLogger, describeError, type Clock, type FlowEvent, systemClock } from '@seedbed/core';
+import { CleanupStack, FlowError, SeedbedError, WorkQueue, createLogger, describeError, type Clock, type FlowEvent, systemClock } from '@seedbed/core';
 import { GROUP, SHOOT_FINALIZER, VERSION, type Condition, type LastOperationType, type Seed, type Shoot } from '@seedbed/gardener-api';
 import { shootClusterConfig, shootTechnicalId } from './control-plane/shoot-cluster-config.ts';
 import { ShootRuntimeStore } from './control-plane/shoot-runtime.ts';
@@ -18,7 +18,6 @@ import { createShootFlow, deleteShootFlow } from './flow/shoot-flows.ts';
 import { ShootStatusWriter, shootPath } from './flow/status-writer.ts';
 import { computeConditions, nextThresholdExpiry } from './health/shoot-conditions.ts';
 import { ShootHealthMonitor, type ProcessHandle } from './health/shoot-health-monitor.ts';
-import { WorkQueue } from './work-queue.ts';
 import { faultsForVersion, type GardenletFault } from './faults/version-catalog.ts';
 import { InProcessKubeletCerts } from './kubelet-certs/in-process-kubelet-certs.ts';
 import { ROTATE_KUBELET_SERVING_OPERATION, kubeletServingSetting, type KubeletServingSetting } from './kubelet-certs/kubelet-certs-config.ts';
@@ -30,6 +29,8 @@ export const DEFAULT_GARDENLET_VERSION = 'v1.0.0-seedbed';
 export const DEFAULT_RETRIES = 2;
 export const DEFAULT_RETRY_BASE_MS = 1_000;
 export const DEFAULT_CONCURRENCY = 3;
+/** Retries of a failing shoot back off up to 2^5 times the base delay. */
+const MAX_RETRY_DOUBLINGS = 5;
 /** Gardener's annotation to request an operation, e.g. `reconcile`. */
 export const OPERATION_ANNOTATION = 'gardener.cloud/operation';
 
@@ -54,6 +55,29 @@ export interface GardenletOptions {
   faults?: GardenletFault[];
   /** Where shoots' CSR approvers and node agents run (default: in this process). */
   kubeletCerts?: KubeletCertsRuntime;
+  /** Observes every failed reconcile (it is retried after `retryInMs`); also logged. */
+  onReconcileError?: (shoot: string, error: ReconcileError, retryInMs: number) => void;
+}
+
+/** A reconcile failed at a named step (an API call, or the flow's failing tasks); the work queue retries it. */
+export class ReconcileError extends SeedbedError {
+  readonly shoot: string;
+  readonly step: string;
+
+  constructor(shoot: string, step: string, cause: unknown) {
+    super('RECONCILE_FAILED', `shoot ${shoot}: ${step} failed: ${describeError(cause).split('\n')[0]}`, { cause });
+    this.shoot = shoot;
+    this.step = step;
+  }
+}
+
+/** Runs one step of a reconcile, naming it in the error. */
+async function step<T>(shoot: string, name: string, run: () => Promise<T>): Promise<T> {
+  try {
+    return await run();
+  } catch (error) {
+    throw error instanceof ReconcileError ? error : new ReconcileError(shoot, name, error);
+  }
 }
 
 interface ShootState {
@@ -87,7 +111,18 @@ export class Gardenlet {
     this.writer = new ShootStatusWriter(this.raw, options.version ?? DEFAULT_GARDENLET_VERSION);
     this.runtime = new ShootRuntimeStore(options.stateDir);
     this.clock = options.clock ?? systemClock;
-    this.queue = new WorkQueue((key) => this.reconcile(key), options.concurrency ?? DEFAULT_CONCURRENCY, this.clock);
+    const retryBaseMs = options.retryBaseMs ?? DEFAULT_RETRY_BASE_MS;
+    this.queue = new WorkQueue((key) => this.reconcile(key), {
+      concurrency: options.concurrency ?? DEFAULT_CONCURRENCY,
+      clock: this.clock,
+      baseDelayMs: retryBaseMs,
+      maxDelayMs: retryBaseMs * 2 ** MAX_RETRY_DOUBLINGS,
+      onError: (key, error, failures, retryInMs) => {
+        const failure = error instanceof ReconcileError ? error : new ReconcileError(key, 'reconcile', error);
+        this.log.debug('%s (failure %d in a row; retrying in %dms)', failure.message, failures, retryInMs);
+        this.options.onReconcileError?.(key, failure, retryInMs);
+      },
+    });
     this.binaries = options.binaries;
     this.kubeletCerts = options.kubeletCerts ?? new InProcessKubeletCerts();
     // every running task of every shoot listens on it
@@ -162,27 +197,27 @@ export class Gardenlet {
   }
 
   private async reconcile(key: string): Promise<void> {
-    const shoot = await this.get(key);
+    const shoot = await step(key, 'read the shoot', () => this.get(key));
     if (!shoot || shoot.spec.seedName !== this.options.seedName) return this.forget(key);
     const state = this.states.get(key) ?? { attempts: 0, conditions: shoot.status?.conditions ?? [] };
     this.states.set(key, state);
     if (shoot.metadata.deletionTimestamp) return this.reconcileDelete(key, shoot, state);
     if (!shoot.metadata.finalizers?.includes(SHOOT_FINALIZER)) {
-      await this.raw.patch(shootPath(shoot.metadata.namespace!, shoot.metadata.name), {
+      await step(key, 'add the finalizer', () => this.raw.patch(shootPath(shoot.metadata.namespace!, shoot.metadata.name), {
         metadata: { finalizers: [...(shoot.metadata.finalizers ?? []), SHOOT_FINALIZER], resourceVersion: shoot.metadata.resourceVersion },
-      });
+      }));
       return; // the update event brings us back
     }
     const id = shootTechnicalId(shoot);
     const op = shoot.status?.lastOperation;
     if (shoot.metadata.annotations?.[OPERATION_ANNOTATION] === 'reconcile') {
       // Gardener's explicit reconcile request: consume the annotation, then run the flow
-      await this.raw.patch(shootPath(shoot.metadata.namespace!, shoot.metadata.name), { metadata: { annotations: { [OPERATION_ANNOTATION]: null } } });
+      await step(key, 'consume the reconcile annotation', () => this.raw.patch(shootPath(shoot.metadata.namespace!, shoot.metadata.name), { metadata: { annotations: { [OPERATION_ANNOTATION]: null } } }));
       state.attempts = 0;
       return this.reconcileCreate(key, shoot, state, id);
     }
     if (shoot.metadata.annotations?.[OPERATION_ANNOTATION] === ROTATE_KUBELET_SERVING_OPERATION) {
-      await this.raw.patch(shootPath(shoot.metadata.namespace!, shoot.metadata.name), { metadata: { annotations: { [OPERATION_ANNOTATION]: null } } });
+      await step(key, 'consume the rotate annotation', () => this.raw.patch(shootPath(shoot.metadata.namespace!, shoot.metadata.name), { metadata: { annotations: { [OPERATION_ANNOTATION]: null } } }));
       return this.rotateKubeletServing(shoot, id);
     }
     if (op && op.state !== 'Processing' && shoot.status?.gardener?.version && shoot.status.gardener.version !== this.version) {
@@ -217,11 +252,11 @@ export class Gardenlet {
     await this.kubeletCerts.stop(id);
     if (resume) await this.runtime.stop(id, (c) => c.name === 'registry-cache');
     else await this.runtime.stop(id);
-    const seed = await this.raw.get<Seed>(`/apis/${GROUP}/${VERSION}/seeds/${this.options.seedName}`);
+    const seed = await step(key, 'read the seed', () => this.raw.get<Seed>(`/apis/${GROUP}/${VERSION}/seeds/${this.options.seedName}`));
     let percent = 0;
     let current = shoot;
     const write = (state_: 'Processing' | 'Succeeded' | 'Error' | 'Failed', description: string, extra: Record<string, unknown> = {}) =>
-      this.writer.operation(current, type, state_, percent, description, extra).then((s) => void (s && (current = s)));
+      step(key, `write status ${state_}`, () => this.writer.operation(current, type, state_, percent, description, extra)).then((s) => void (s && (current = s)));
     await write('Processing', `${type === 'Create' ? 'Creating' : 'Reconciling'} the shoot`, { technicalID: id, seedName: this.options.seedName, gardener: this.writer.gardener() });
     const cleanup = new CleanupStack();
     try {
@@ -241,7 +276,9 @@ export class Gardenlet {
           this.options.onFlowEvent?.(key, event);
           if (event.type === 'progress') {
             percent = event.percent;
-            writes = writes.then(() => write('Processing', `${type === 'Create' ? 'Creating' : 'Reconciling'} the shoot: ${event.succeeded}/${event.total} tasks done`)).catch(() => {});
+            // a lost progress write is superseded by the next one; the final write's failure fails the reconcile
+            writes = writes.then(() => write('Processing', `${type === 'Create' ? 'Creating' : 'Reconciling'} the shoot: ${event.succeeded}/${event.total} tasks done`))
+              .catch((error: unknown) => this.log.debug('%s: progress write failed: %s', key, describeError(error)));
           }
         },
       });
@@ -266,8 +303,9 @@ export class Gardenlet {
       // lastErrors travel with the operation, so nobody sees a failed operation without its cause
       const lastErrors = failures.map((f) => ({ description: describeError(f.error), taskID: f.task, lastUpdateTime: new Date().toISOString() }));
       await write(final ? 'Failed' : 'Error', description, { lastErrors, ...(final ? { observedGeneration: shoot.metadata.generation } : {}) });
-      await this.writer.label(current, 'unhealthy');
-      if (!final) this.queue.addAfter(key, (this.options.retryBaseMs ?? DEFAULT_RETRY_BASE_MS) * 2 ** (state.attempts - 1));
+      await step(key, 'label the shoot unhealthy', () => this.writer.label(current, 'unhealthy'));
+      // the queue retries with backoff; a Failed operation waits for a new generation or a reconcile request
+      if (!final) throw new ReconcileError(key, failures.map((f) => `task "${f.task}"`).join(', '), error);
     }
   }
 
@@ -278,21 +316,22 @@ export class Gardenlet {
     const id = shootTechnicalId(shoot);
     let percent = 0;
     let current = shoot;
-    await this.writer.operation(current, 'Delete', 'Processing', 0, 'Deleting the shoot').then((s) => void (s && (current = s)));
+    await step(key, 'write status Processing', () => this.writer.operation(current, 'Delete', 'Processing', 0, 'Deleting the shoot')).then((s) => void (s && (current = s)));
     try {
       await deleteShootFlow(shoot, id, this.raw, this.runtime, this.kubeletCerts).run({
         onEvent: (event) => {
           if (event.type === 'progress') percent = event.percent;
         },
       });
-      await this.raw.patch(shootPath(shoot.metadata.namespace!, shoot.metadata.name), {
+      await step(key, 'remove the finalizer', () => this.raw.patch(shootPath(shoot.metadata.namespace!, shoot.metadata.name), {
         metadata: { finalizers: (shoot.metadata.finalizers ?? []).filter((f) => f !== SHOOT_FINALIZER) },
-      });
+      }));
       this.states.delete(key);
     } catch (error) {
       state.attempts++;
-      await this.writer.operation(current, 'Delete', 'Error', error instanceof FlowError ? error.percent : percent, describeError(error).split('\n')[0]!);
-      this.queue.addAfter(key, (this.options.retryBaseMs ?? DEFAULT_RETRY_BASE_MS) * 2 ** Math.min(state.attempts - 1, 5));
+      await step(key, 'write status Error', () => this.writer.operation(current, 'Delete', 'Error', error instanceof FlowError ? error.percent : percent, describeError(error).split('\n')[0]!));
+      // the queue retries with backoff until the shoot is gone
+      throw error instanceof FlowError ? new ReconcileError(key, error.failures.map((f) => `delete task "${f.task}"`).join(', '), error) : error;
     }
   }
 
@@ -305,6 +344,8 @@ export class Gardenlet {
     state.conditions = shoot.status?.conditions ?? state.conditions;
     let writing = Promise.resolve();
     let pending = false;
+    /** A status write failed: write again even if nothing changed since. */
+    let stale = false;
     const nodes = shootClusterConfig(shoot).nodes.map((n) => n.name);
     const setting = servingSettingOf(shoot);
     let lastCertificates = '';
@@ -347,11 +388,18 @@ export class Gardenlet {
               if (state.monitor === monitor) monitor.refresh();
             }, due + 20).unref();
           }
-          if (JSON.stringify(next.map((c) => [c.status, c.message])) === JSON.stringify(state.conditions.map((c) => [c.status, c.message])) && shoot.metadata.labels) return;
+          if (!stale && JSON.stringify(next.map((c) => [c.status, c.message])) === JSON.stringify(state.conditions.map((c) => [c.status, c.message])) && shoot.metadata.labels) return;
           state.conditions = next;
           const fresh = await this.get(key);
           if (fresh && !fresh.metadata.deletionTimestamp) await this.writer.conditions(fresh, next, fresh.status?.lastOperation);
-        }).catch((error: unknown) => this.log.debug('%s: status write failed: %s', key, describeError(error)));
+          stale = false;
+        }).catch((error: unknown) => {
+          // not dropped: written again after the retry delay (or with the next event, whichever comes first)
+          this.log.debug('%s: status write failed, retrying: %s', key, describeError(error));
+          stale = true;
+          lastCertificates = '';
+          setTimeout(() => state.monitor === monitor && monitor.refresh(), this.options.retryBaseMs ?? DEFAULT_RETRY_BASE_MS).unref();
+        });
       },
     });
     state.monitor = monitor;
