@@ -8,6 +8,7 @@ import { downCommand, scenarioCommand, shootCommand, upCommand } from '@seedbed/
 import { binariesCommand } from './commands/binaries-command.ts';
 import { clusterCommand } from './commands/cluster-command.ts';
 import { engineCommand } from './commands/engine-command.ts';
+import { nodeImageCommand } from './commands/node-image-command.ts';
 
 export function createProgram(): Command {
   const program = new Command('seedbed')
@@ -18,6 +19,7 @@ export function createProgram(): Command {
   program.addCommand(clusterCommand());
   program.addCommand(binariesCommand());
   program.addCommand(engineCommand());
+  program.addCommand(nodeImageCommand());
   program.addCommand(registryCacheCommand());
   program.addCommand(scenarioCommand());
   program.addCommand(csrApproverCommand());

@@ -9,7 +9,7 @@ import { RECIPE_VERSION, nodeImageTag, type Pins } from '../pins/pins.ts';
 import { rootfsSpecs, type RootfsSpec } from '../rootfs/rootfs-spec.ts';
 
 /** The CNI daemon that replaces kindnetd (kindnetd's source is not served by this machine's module proxy). */
-export const CNI_DAEMON_BINARY = 'seedbed-cni';
+export const CNI_DAEMON_BINARY: BinaryName = 'seedbed-cni';
 
 export interface BinaryStep {
   /** Step name, e.g. `binaries-containerd`. */
@@ -31,7 +31,7 @@ export interface BuildPlan {
 
 /** Every binary the image carries: the node's, the component images', the CNI daemon. */
 export function imageBinaries(): BinaryName[] {
-  return [...NODE_IMAGE_BINARIES, CNI_DAEMON_BINARY as BinaryName];
+  return [...new Set<BinaryName>([...NODE_IMAGE_BINARIES, CNI_DAEMON_BINARY])];
 }
 
 const cacheName = (tool: ToolModule) => tool.cacheName ?? tool.dir;

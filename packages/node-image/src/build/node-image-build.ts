@@ -45,6 +45,12 @@ export async function buildNodeImage(options: NodeImageBuildOptions = {}): Promi
 
   if (await docker.imageExists(plan.tag, options.signal)) {
     progress.step(`${plan.tag} is present in ${docker.host}`, 'done');
+    if (!cache.has(savedImageName(plan.tag))) {
+      // e.g. loaded by hand: keep a copy, so a fresh engine data root gets it back in seconds
+      progress.step(`saving ${plan.tag} to ${archive}`, 'start');
+      await cache.produce(savedImageName(plan.tag), (tmp) => docker.run(['save', '-o', tmp, plan.tag], { signal: options.signal }).then(() => {}));
+      progress.step(`saving ${plan.tag}`, 'done');
+    }
     return done('present');
   }
   if (cache.has(savedImageName(plan.tag))) {
