@@ -62,6 +62,8 @@ export interface ToolModule {
   tags?: readonly string[];
   /** Link a cgo build statically (`-extldflags -static`; the C libraries' .a files must be installed). */
   static?: boolean;
+  /** A command that must succeed before building, and what to install when it fails. */
+  prerequisite?: { command: readonly string[]; hint: string };
 }
 
 function kubernetesVersionFlags(version: string): string[] {
@@ -134,6 +136,10 @@ export const TOOL_MODULES: readonly ToolModule[] = [
     cgo: true,
     tags: ['seccomp', 'urfave_cli_no_docs', 'netgo', 'osusergo'],
     static: true,
+    prerequisite: {
+      command: ['pkg-config', '--exists', 'libseccomp'],
+      hint: 'runc is built with seccomp support: install libseccomp-dev and pkg-config (apt-get install libseccomp-dev pkg-config)',
+    },
   },
   {
     dir: 'cni-plugins',

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
+import { SeedbedError } from '@seedbed/core';
 import { NODE_IMAGE_BINARIES, TOOL_MODULES, moduleFor, moduleVersion, type ToolModule } from './catalog.ts';
-import { goBuildArgs, goBuildEnv } from './go-builder.ts';
+import { checkPrerequisite, goBuildArgs, goBuildEnv } from './go-builder.ts';
 import { toolCacheDir } from './resolver.ts';
 
 const tool = (dir: string, cacheName?: string): ToolModule =>
@@ -35,6 +36,22 @@ describe('go build settings', () => {
     expect(args[args.indexOf('-ldflags') + 1]).not.toContain('-extldflags');
     expect(goBuildEnv(kubernetes, { CGO_ENABLED: '1' }).CGO_ENABLED).toBe('1');
     expect(goBuildEnv(kubernetes, {})).not.toHaveProperty('CGO_ENABLED');
+  });
+});
+
+describe('build prerequisites', () => {
+  const withCheck = (command: string[]): ToolModule => ({ ...tool('runc'), prerequisite: { command, hint: 'install libfoo-dev' } });
+
+  it('fails before building, naming the binaries, the check and what to install', async () => {
+    const error = await checkPrerequisite(withCheck(['sh', '-c', 'exit 1'])).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(SeedbedError);
+    expect((error as SeedbedError).describe()).toMatch(/cannot build runc: `sh -c exit 1` failed\n  hint: install libfoo-dev/);
+    await expect(checkPrerequisite(withCheck(['true']))).resolves.toBeUndefined();
+  });
+
+  it('checks for libseccomp before building runc', () => {
+    expect(tool('runc').prerequisite?.command).toEqual(['pkg-config', '--exists', 'libseccomp']);
+    expect(tool('runc').prerequisite?.hint).toMatch(/apt-get install libseccomp-dev pkg-config/);
   });
 });
 

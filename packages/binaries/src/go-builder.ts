@@ -7,7 +7,7 @@
 import { mkdir, rename, rm } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { runCommand, formatDuration, systemClock, type Clock, type Progress } from '@seedbed/core';
+import { SeedbedError, runCommand, formatDuration, systemClock, type Clock, type Progress } from '@seedbed/core';
 import type { ToolModule, BinaryName } from './catalog.ts';
 
 export const PROGRESS_INTERVAL_MS = 15_000;
@@ -36,9 +36,26 @@ export function goBuildEnv(tool: ToolModule, env: NodeJS.ProcessEnv): NodeJS.Pro
   return { ...env, GOTOOLCHAIN: 'local', GOFLAGS: '-mod=readonly', ...cgo };
 }
 
+/** Fails with what to install when the tool's prerequisite check (e.g. a C library for cgo) fails. */
+export async function checkPrerequisite(tool: ToolModule): Promise<void> {
+  if (!tool.prerequisite) return;
+  const [command, ...args] = tool.prerequisite.command;
+  // failing is the check's expected answer when something is missing; the hint says what
+  const ok = await runCommand(command!, args).then(
+    () => true,
+    () => false,
+  );
+  if (!ok) {
+    throw new SeedbedError('BUILD_PREREQUISITE_MISSING', `cannot build ${Object.keys(tool.binaries).join(', ')}: \`${tool.prerequisite.command.join(' ')}\` failed`, {
+      hint: tool.prerequisite.hint,
+    });
+  }
+}
+
 export async function buildTool(options: BuildOptions): Promise<void> {
   const { tool, version, targetDir, progress } = options;
   const clock = options.clock ?? systemClock;
+  await checkPrerequisite(tool);
   const tmp = `${targetDir}.tmp-${process.pid}`;
   await rm(tmp, { recursive: true, force: true });
   await mkdir(tmp, { recursive: true });
