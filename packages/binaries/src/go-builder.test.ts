@@ -45,7 +45,7 @@ describe('build prerequisites', () => {
   it('fails before building, naming the binaries, the check and what to install', async () => {
     const error = await checkPrerequisite(withCheck(['sh', '-c', 'exit 1'])).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(SeedbedError);
-    expect((error as SeedbedError).describe()).toMatch(/cannot build runc: `sh -c exit 1` failed\n  hint: install libfoo-dev/);
+    expect((error as SeedbedError).describe()).toMatch(/cannot build runc: `sh -c exit 1` failed\n {2}hint: install libfoo-dev/);
     await expect(checkPrerequisite(withCheck(['true']))).resolves.toBeUndefined();
   });
 
