@@ -70,9 +70,11 @@ export function upCommand(): Command {
         await watcher.stop();
       } finally {
         uninstall();
-        const problems = (await landscape?.down()) ?? [];
+        // the state dir goes even when the teardown failed; the failure is then the command's result
+        const teardown = await landscape?.down().then(() => undefined, (error: unknown) => error);
         await rm(dir, { recursive: true, force: true, maxRetries: 5, retryDelay: 100 });
-        progress.info(problems.length ? `stopped with problems: ${problems.join('; ')}` : 'landscape stopped and removed');
+        if (teardown) throw teardown;
+        progress.info('landscape stopped and removed');
       }
     });
 }

@@ -22,9 +22,9 @@ import {
   type ClusterProvider,
   type KubeObject,
 } from '@seedbed/cluster';
-import { CleanupStack, silentProgress, type FlowEvent, type Progress } from '@seedbed/core';
+import { CleanupStack, SeedbedError, describeError, silentProgress, type FlowEvent, type Progress } from '@seedbed/core';
 import { DEFAULT_SEED, GROUP, VERSION, installGardenerApi, installLocalLandscape, seedFor, type Shoot } from '@seedbed/gardener-api';
-import { Gardenlet, ShootScheduler, shootTechnicalId, type GardenletOptions } from '@seedbed/gardenlet';
+import { Gardenlet, ShootRuntimeStore, ShootScheduler, type GardenletOptions } from '@seedbed/gardenlet';
 import { RolloutController, installRolloutApi } from '@seedbed/rollout';
 import { GardenletManager } from './gardenlet-manager.ts';
 
@@ -128,7 +128,8 @@ export class Landscape {
       progress.info(`landscape up: seed${seedNames.length > 1 ? 's' : ''} ${seedNames.map((n) => `"${n}"`).join(', ')} on ${cluster.server}`);
       return landscape;
     } catch (error) {
-      await cleanup.run();
+      const problems = await cleanup.run();
+      if (problems.length) throw new SeedbedError('LANDSCAPE_UP_FAILED', `${describeError(error)}\n${teardownMessage(problems)}`, { cause: error });
       throw error;
     }
   }
@@ -157,7 +158,9 @@ export class Landscape {
 
   private async stopGardenletAndShoots(): Promise<void> {
     await this.gardenlets.stop();
-    const ids = (await this.shoots().catch(() => [] as Shoot[])).map(shootTechnicalId);
+    // every control plane this landscape runs has its runtime directory in the gardenlets' state dir,
+    // whether or not the API server still answers
+    const ids = new ShootRuntimeStore(join(this.stateDir, 'gardenlet')).ids();
     await this.gardenlets.get(DEFAULT_SEED)?.stopAllControlPlanes(ids);
   }
 
@@ -166,9 +169,9 @@ export class Landscape {
     this.cleanup.add('scenario resource', action);
   }
 
-  /** Stops everything the landscape started; returns the problems cleanup ran into. */
-  async down(): Promise<string[]> {
-    return this.cleanup.run();
+  /** Stops everything the landscape started; fails listing every problem cleanup ran into (after trying every step). */
+  async down(): Promise<void> {
+    throwIfProblems(await this.cleanup.run());
   }
 
   get kubeconfigPath(): string {
@@ -178,4 +181,10 @@ export class Landscape {
   get directory(): string {
     return this.stateDir;
   }
+}
+
+const teardownMessage = (problems: string[]) => `the landscape's teardown ran into ${problems.length} problem(s):\n${problems.map((p) => `  - ${p}`).join('\n')}`;
+
+function throwIfProblems(problems: string[]): void {
+  if (problems.length) throw new SeedbedError('TEARDOWN_FAILED', teardownMessage(problems), { hint: 'what the listed steps stop may still run: `seedbed cluster status` shows stale clusters' });
 }

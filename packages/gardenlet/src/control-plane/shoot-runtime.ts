@@ -4,7 +4,7 @@
  * etcd data and components.json — the processes started, so a restarted
  * gardenlet adopts them instead of starting them again.
  */
-import { readFileSync } from 'node:fs';
+import { readFileSync, readdirSync } from 'node:fs';
 import { mkdir, rename, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { componentAlive, type ComponentRecord, type Ports } from '@seedbed/cluster';
@@ -31,6 +31,17 @@ export class ShootRuntimeStore {
 
   dir(technicalId: string): string {
     return join(this.root, technicalId);
+  }
+
+  /** The technical IDs of every shoot with a runtime directory here. */
+  ids(): string[] {
+    try {
+      return readdirSync(this.root, { withFileTypes: true }).filter((e) => e.isDirectory()).map((e) => e.name);
+    } catch (error) {
+      // no shoot ever ran here
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return [];
+      throw error;
+    }
   }
 
   async prepare(technicalId: string): Promise<string> {

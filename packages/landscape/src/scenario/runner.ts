@@ -80,8 +80,11 @@ export async function runScenario(scenario: Scenario, options: RunOptions = {}):
     report.error = describeError(error);
   } finally {
     await watcher?.stop();
-    const problems = (await landscape?.down()) ?? [];
-    if (problems.length) report.error = [report.error, `teardown: ${problems.join('; ')}`].filter(Boolean).join('\n');
+    const teardown = await landscape?.down().then(() => undefined, (error: unknown) => describeError(error));
+    if (teardown) {
+      report.error = [report.error, teardown].filter(Boolean).join('\n');
+      report.passed = false;
+    }
     report.durationMs = Math.round(clock.now() - started);
   }
   if (options.reportDir !== '') {

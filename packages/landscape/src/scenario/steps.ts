@@ -5,7 +5,7 @@
  */
 import { existsSync } from 'node:fs';
 import { SeedbedError, type Clock, type Progress } from '@seedbed/core';
-import type { KubeObject } from '@seedbed/cluster';
+import { isStatusCode, type KubeObject } from '@seedbed/cluster';
 import { SHOOT_STATUS_LABEL, type ConditionStatus, type ShootConditionType } from '@seedbed/gardener-api';
 import { OPERATION_ANNOTATION, ShootRuntimeStore, shootTechnicalId } from '@seedbed/gardenlet';
 import type { Landscape } from '../landscape.ts';
@@ -72,7 +72,11 @@ export const expectShootGone = (name: string, timeoutMs = 60_000): Step => ({
     await watcher.waitFor(PROJECT_NAMESPACE, name, 'to be deleted', timeoutMs, (s) => s === undefined, summarize);
     const runtime = new ShootRuntimeStore(`${landscape.directory}/gardenlet`);
     if (existsSync(runtime.dir(id))) throw new SeedbedError('EXPECTATION_FAILED', `state of ${id} is still in ${runtime.dir(id)}`);
-    const namespace = await landscape.raw.get<{ status?: { phase?: string } }>(`/api/v1/namespaces/${id}`).catch(() => undefined);
+    // only "not found" means gone; any other error (a refused connection, a 500) fails the check
+    const namespace = await landscape.raw.get<{ status?: { phase?: string } }>(`/api/v1/namespaces/${id}`).catch((error: unknown) => {
+      if (isStatusCode(error, 404)) return undefined;
+      throw error;
+    });
     if (namespace && namespace.status?.phase !== 'Terminating') throw new SeedbedError('EXPECTATION_FAILED', `seed namespace ${id} still exists`);
   },
 });
