@@ -119,10 +119,10 @@ export function projectOfNamespace(namespace: string): string {
 
 export const SHOOT_STATUS_LABEL = 'shoot.gardener.cloud/status';
 export const SHOOT_FINALIZER = 'gardener';
+/** The conditions seedbed reports: Gardener's, without ObservabilityComponentsHealthy (no observability components run). */
 export const CONDITION_TYPES = [
   'APIServerAvailable',
   'ControlPlaneHealthy',
-  'ObservabilityComponentsHealthy',
   'EveryNodeReady',
   'SystemComponentsHealthy',
 ] as const;

@@ -15,7 +15,12 @@ const status = (o: HealthObservation) => Object.fromEntries(computeConditions(o)
 describe('shoot conditions', () => {
   it('is healthy when everything runs and the last operation succeeded', () => {
     const conditions = computeConditions(healthy);
-    expect(conditions.map((c) => c.status)).toEqual(['True', 'True', 'True', 'True', 'True']);
+    expect(conditions.map((c) => [c.type, c.status])).toEqual([
+      ['APIServerAvailable', 'True'],
+      ['ControlPlaneHealthy', 'True'],
+      ['EveryNodeReady', 'True'],
+      ['SystemComponentsHealthy', 'True'],
+    ]);
     expect(computeStatusLabel(conditions, op('Succeeded'))).toBe('healthy');
   });
 

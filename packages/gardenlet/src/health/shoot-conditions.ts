@@ -1,5 +1,5 @@
 /**
- * Shoot health as Gardener reports it: five conditions computed from what the
+ * Shoot health as Gardener reports it: four conditions computed from what the
  * watches last saw, and the `shoot.gardener.cloud/status` label derived from
  * the conditions and the last operation. Pure functions, unit-tested.
  */
@@ -29,6 +29,10 @@ export interface HealthObservation {
 /** `immediate`: no progressing threshold (a stopped approver is known at once, not a component still starting). */
 type Verdict = { status: ConditionStatus; reason: string; message: string; immediate?: boolean };
 
+/**
+ * No ObservabilityComponentsHealthy: seedbed deploys no observability components (no Prometheus, Plutono or
+ * Vali), and a condition that nothing could turn False would report health that was never checked.
+ */
 function verdicts(o: HealthObservation, now: number): Record<ShootConditionType, Verdict> {
   const apiserver: Verdict =
     o.apiserverReachable === undefined
@@ -72,7 +76,6 @@ function verdicts(o: HealthObservation, now: number): Record<ShootConditionType,
   return {
     APIServerAvailable: apiserver,
     ControlPlaneHealthy: controlPlane,
-    ObservabilityComponentsHealthy: { status: 'True', reason: 'ObservabilityComponentsNotDeployed', message: 'seedbed deploys no observability components for local shoots.' },
     EveryNodeReady: nodes,
     SystemComponentsHealthy: system,
   };
