@@ -19,6 +19,8 @@ export interface NodeImageBuildOptions {
   clock?: Clock;
   toolsDir?: string;
   cache?: ArtifactCache;
+  /** Run the step graph even when the image is in the engine or saved in the cache (each step still reuses its cached artifact). */
+  alwaysRunSteps?: boolean;
 }
 
 export type NodeImageOutcome = 'present' | 'loaded from cache' | 'built';
@@ -43,7 +45,7 @@ export async function buildNodeImage(options: NodeImageBuildOptions = {}): Promi
   const archive = cache.path(savedImageName(plan.tag));
   const done = (outcome: NodeImageOutcome, flow?: FlowResult): NodeImageBuildResult => ({ image: plan.tag, outcome, archive, durationMs: clock.now() - started, flow });
 
-  if (await docker.imageExists(plan.tag, options.signal)) {
+  if (!options.alwaysRunSteps && (await docker.imageExists(plan.tag, options.signal))) {
     progress.step(`${plan.tag} is present in ${docker.host}`, 'done');
     if (!cache.has(savedImageName(plan.tag))) {
       // e.g. loaded by hand: keep a copy, so a fresh engine data root gets it back in seconds
@@ -53,7 +55,7 @@ export async function buildNodeImage(options: NodeImageBuildOptions = {}): Promi
     }
     return done('present');
   }
-  if (cache.has(savedImageName(plan.tag))) {
+  if (!options.alwaysRunSteps && cache.has(savedImageName(plan.tag))) {
     progress.step(`loading ${plan.tag} from ${archive}`, 'start');
     await docker.run(['load', '-i', archive], { signal: options.signal });
     progress.step(`loading ${plan.tag}`, 'done');

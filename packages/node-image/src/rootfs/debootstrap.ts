@@ -5,7 +5,7 @@
  * Dockerfile (no services enabled by default, no kmsg in journald,
  * /sbin/init → systemd, /etc/kubernetes/manifests).
  */
-import { SeedbedError, commandExists, runCommand } from '@seedbed/core';
+import { CancelledError, SeedbedError, commandExists, runCommand } from '@seedbed/core';
 import { removeTree } from '../fs/mounts.ts';
 import type { RootfsSpec } from './rootfs-spec.ts';
 
@@ -56,6 +56,7 @@ export async function buildRootfsTar(spec: RootfsSpec, mirror: string, tarPath: 
       [`--variant=${spec.variant}`, `--include=${spec.packages.join(',')}`, spec.suite, root, mirror],
       { signal: options.signal, onOutput },
     ).catch((error: unknown) => {
+      if (error instanceof CancelledError) throw error;
       throw new RootfsError('DEBOOTSTRAP_FAILED', `debootstrap of the ${spec.name} rootfs (${spec.suite} from ${mirror}) failed`, {
         cause: error,
         hint: `check that the mirror answers (set SEEDBED_DEBIAN_MIRROR to another one) and see ${root}/debootstrap/debootstrap.log while it exists`,
