@@ -14,7 +14,7 @@ export {
 } from './errors.ts';
 export { systemClock, FakeClock, type Clock } from './clock.ts';
 export { createLogger, consoleProgress, silentProgress, type Logger, type Progress, type LogSink } from './logger.ts';
-export { Wait, DEFAULT_WAIT_TIMEOUT_MS, DEFAULT_WAIT_INTERVAL_MS, type WaitOptions, type Check } from './wait.ts';
+export { Wait, DEFAULT_WAIT_TIMEOUT_MS, DEFAULT_WAIT_INTERVAL_MS, type WaitOptions, type Check, type Wakeup } from './wait.ts';
 export { Flow, FlowError, progressPercent, type FlowRunOptions, type FlowResult } from './flow/flow.ts';
 export type { Task, TaskContext, TaskState, RetryPolicy, FlowEvent } from './flow/task.ts';
 export { runCommand, commandExists, type RunOptions, type RunResult } from './process/run-command.ts';

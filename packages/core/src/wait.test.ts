@@ -41,4 +41,29 @@ describe('Wait', () => {
     controller.abort();
     await expect(result).rejects.toBeInstanceOf(CancelledError);
   });
+
+  it('checks again on every event of its wakeup (a watch), not on a poll interval, and unsubscribes', async () => {
+    const clock = new FakeClock();
+    const listeners = new Set<() => void>();
+    let state = 0;
+    let checks = 0;
+    const wait = new Wait({ what: 'state 2', clock, intervalMs: 60_000, timeoutMs: 600_000 });
+    const result = wait.until(() => (++checks, state === 2 ? 'reached' : undefined), (wake) => {
+      listeners.add(wake);
+      return () => listeners.delete(wake);
+    });
+    await new Promise((r) => setImmediate(r));
+    expect(checks).toBe(1);
+    state = 1;
+    listeners.forEach((l) => l());
+    await new Promise((r) => setImmediate(r));
+    expect(checks).toBe(2);
+    state = 2;
+    listeners.forEach((l) => l());
+    await expect(result).resolves.toBe('reached');
+    expect(checks).toBe(3);
+    expect(clock.now()).toBe(0);
+    expect(listeners.size).toBe(0);
+    expect(clock.pendingSleeps).toBe(0);
+  });
 });

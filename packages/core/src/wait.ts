@@ -23,6 +23,9 @@ export interface WaitOptions {
 /** A check returns a value when the state is reached, or undefined/false to keep waiting; throwing keeps waiting too, except a PermanentError, which ends the wait. */
 export type Check<T> = () => Promise<T | undefined | false> | T | undefined | false;
 
+/** Subscribes `wake` to the events that may change the awaited state (a watch); returns the unsubscribe. */
+export type Wakeup = (wake: () => void) => () => void;
+
 export class Wait {
   readonly what: string;
   readonly timeoutMs: number;
@@ -38,8 +41,33 @@ export class Wait {
     this.clock = options.clock ?? systemClock;
   }
 
-  /** Runs `check` until it yields a value, the timeout passes, or the signal aborts. */
-  async until<T>(check: Check<T>): Promise<T> {
+  /**
+   * Runs `check` until it yields a value, the timeout passes, or the signal aborts. With `wakeup`
+   * (watch-driven) it checks again as soon as an event arrives; `intervalMs` is then only a fallback.
+   */
+  async until<T>(check: Check<T>, wakeup?: Wakeup): Promise<T> {
+    let woken = false;
+    let wake: (() => void) | undefined;
+    const unsubscribe = wakeup?.(() => {
+      woken = true;
+      wake?.();
+    });
+    try {
+      const nextEvent = () => {
+        if (woken) {
+          woken = false; // an event arrived while checking: check again at once
+          return Promise.resolve();
+        }
+        return new Promise<void>((resolve) => (wake = resolve)).then(() => void (woken = false));
+      };
+      return await this.loop(check, wakeup ? nextEvent : undefined);
+    } finally {
+      unsubscribe?.();
+      wake = undefined;
+    }
+  }
+
+  private async loop<T>(check: Check<T>, nextEvent?: () => Promise<void>): Promise<T> {
     const started = this.clock.now();
     let lastError: unknown;
     for (;;) {
@@ -53,10 +81,16 @@ export class Wait {
         lastError = error;
       }
       if (this.clock.now() - started >= this.timeoutMs) throw await this.timeout(lastError);
+      // the timeout counts too: wake no later than it
+      const sleepMs = Math.min(this.intervalMs, Math.max(0, this.timeoutMs - (this.clock.now() - started)));
+      const stopSleeping = new AbortController();
+      const signal = this.options.signal ? AbortSignal.any([this.options.signal, stopSleeping.signal]) : stopSleeping.signal;
       try {
-        await this.clock.sleep(this.intervalMs, this.options.signal);
+        await (nextEvent ? Promise.race([this.clock.sleep(sleepMs, signal), nextEvent()]) : this.clock.sleep(sleepMs, signal));
       } catch {
-        throw new CancelledError(`waiting for ${this.what}`);
+        if (this.options.signal?.aborted) throw new CancelledError(`waiting for ${this.what}`);
+      } finally {
+        stopSleeping.abort();
       }
     }
   }
