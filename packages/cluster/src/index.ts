@@ -16,7 +16,7 @@ export { StateStore, stateRoot, STATE_DIR_ENV } from './state/state-store.ts';
 export { loadKubeConfig, callApi, isStatus as isStatusCode } from './kube/kube-client.ts';
 export { KindProvider, KIND_IMAGE_ENV } from './providers/kind/kind-provider.ts';
 export { ExistingProvider } from './providers/existing/existing-provider.ts';
-export { selectProvider, createProvider, parseProviderName, PROVIDER_NAMES, PROVIDER_ENV, DETECTION_ORDER } from './providers/detect.ts';
+export { selectProvider, providerOfCluster, createProvider, parseProviderName, PROVIDER_NAMES, PROVIDER_ENV, DETECTION_ORDER } from './providers/detect.ts';
 export { startControlPlane, controlPlaneTasks, nodeReady, type ControlPlane, type ControlPlaneOptions, type ControlPlaneTasks } from './providers/local/control-plane.ts';
 export type { Ports } from './providers/local/component-args.ts';
 export { createClusterPki, pkiPaths, type ClusterPki, type CertPaths } from './providers/local/cluster-pki.ts';

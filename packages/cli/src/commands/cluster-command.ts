@@ -6,6 +6,7 @@ import {
   createProvider,
   loadKindConfig,
   parseProviderName,
+  providerOfCluster,
   selectProvider,
   shippedConfigPath,
   type ClusterProvider,
@@ -26,9 +27,14 @@ const nameOption = () => new Option('-n, --name <name>', 'cluster name (default:
 const configOption = () => new Option('-c, --config <file>', `kind Cluster config (default: kind-configs/${DEFAULT_CONFIG}.yaml)`);
 const kubeconfigOption = () => new Option('--kubeconfig <file>', 'kubeconfig of the cluster to register (existing provider)');
 
-/** Commands that act on a named cluster default to the local provider unless told otherwise. */
+/** Listing without a name defaults to the local provider unless told otherwise. */
 function providerFor(options: CommonOptions): ClusterProvider {
   return createProvider(parseProviderName(options.provider ?? process.env.SEEDBED_PROVIDER ?? 'local'), { kubeconfig: options.kubeconfig });
+}
+
+/** Commands that act on a named cluster use the provider that holds it. */
+function providerOf(name: string, options: CommonOptions): Promise<ClusterProvider> {
+  return providerOfCluster(name, options.provider, { kubeconfig: options.kubeconfig });
 }
 
 async function clusterName(options: CommonOptions): Promise<string> {
@@ -75,7 +81,7 @@ export function clusterCommand(): Command {
     .addOption(configOption())
     .action(async (options: CommonOptions) => {
       const name = await clusterName(options);
-      await providerFor(options).delete(name);
+      await (await providerOf(name, options)).delete(name);
       console.log(`cluster "${name}" deleted`);
     });
 
@@ -86,7 +92,7 @@ export function clusterCommand(): Command {
     .addOption(nameOption())
     .option('-o, --output <format>', 'text or json', 'text')
     .action(async (options: CommonOptions & { output: string }) => {
-      const provider = providerFor(options);
+      const provider = options.name ? await providerOf(options.name, options) : providerFor(options);
       const infos = options.name ? [await provider.info(options.name)] : await provider.list();
       if (options.output === 'json') return console.log(JSON.stringify(infos, null, 2));
       if (infos.length === 0) return console.log(`no ${provider.name} clusters (create one with: seedbed cluster up)`);
@@ -102,7 +108,8 @@ export function clusterCommand(): Command {
     .addOption(providerOption())
     .addOption(nameOption())
     .action(async (options: CommonOptions) => {
-      console.log(await providerFor(options).kubeconfig(await clusterName(options)));
+      const name = await clusterName(options);
+      console.log(await (await providerOf(name, options)).kubeconfig(name));
     });
 
   return cluster;

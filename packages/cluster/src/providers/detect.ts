@@ -46,3 +46,21 @@ export async function selectProvider(explicit?: string, options: ProviderOptions
   }
   throw new SeedbedError('NO_PROVIDER', `no cluster provider can run here:\n${reasons.join('\n')}`);
 }
+
+/**
+ * The provider holding the cluster `name`, for commands that act on one
+ * (down, status, kubeconfig): explicit, then $SEEDBED_PROVIDER, then the first
+ * in DETECTION_ORDER that lists it; none does: local (whose error names the
+ * clusters it knows).
+ */
+export async function providerOfCluster(name: string, explicit?: string, options: ProviderOptions = {}, env = process.env): Promise<ClusterProvider> {
+  const chosen = explicit ?? env[PROVIDER_ENV];
+  if (chosen) return createProvider(parseProviderName(chosen), options);
+  for (const candidate of DETECTION_ORDER) {
+    const provider = createProvider(candidate, options);
+    // a provider that cannot run here (no engine for kind) holds no cluster
+    const names = await provider.list().then((infos) => infos.map((i) => i.name), (): string[] => []);
+    if (names.includes(name)) return provider;
+  }
+  return createProvider('local', options);
+}
