@@ -2,8 +2,7 @@
  * Thin helpers over @kubernetes/client-node: load a kubeconfig, and turn the
  * client's exceptions into ApiErrors that carry the HTTP status and reason.
  */
-import type { Agent } from 'node:http';
-import { KubeConfig, ApiException } from '@kubernetes/client-node';
+import { KubeConfig, ApiException, type RequestContext } from '@kubernetes/client-node';
 import { ApiError } from '@seedbed/core';
 
 /** Loads `path`, or without one the default ($KUBECONFIG, ~/.kube/config, in-cluster). */
@@ -14,25 +13,27 @@ export function loadKubeConfig(path?: string): KubeConfig {
   return reuseConnections(kc);
 }
 
-type AgentFactory = (cluster: { server: string; name: string } | null, options: Record<string, unknown>) => Agent;
+type Dispatcher = NonNullable<ReturnType<RequestContext['getDispatcher']>>;
 
 /**
- * client-node 1.x builds a new HTTPS agent for every request, so every call
- * pays a TCP and TLS handshake. This keeps one keep-alive agent per cluster
- * and user of the kubeconfig (the TLS material is the same for all of them).
+ * client-node 2.x hands every API call and watch a new undici Agent (its agent
+ * cache covers only WebSockets), so every call pays a TCP and TLS handshake.
+ * This keeps the first keep-alive dispatcher per cluster and user of the
+ * kubeconfig (the TLS material is the same for all of them) and gives it to
+ * every later request; the fresh one has no connection yet and is dropped.
  */
 export function reuseConnections(kc: KubeConfig): KubeConfig {
-  const target = kc as unknown as { createAgent: AgentFactory };
-  const create = target.createAgent.bind(kc);
-  const agents = new Map<string, Agent>();
-  target.createAgent = (cluster, options) => {
+  const apply = kc.applySecurityAuthentication.bind(kc);
+  const dispatchers = new Map<string, Dispatcher>();
+  kc.applySecurityAuthentication = async (context: RequestContext) => {
+    await apply(context);
+    const fresh = context.getDispatcher();
+    if (!fresh) return; // plain http without TLS material: fetch's global dispatcher already pools
+    const cluster = kc.getCurrentCluster();
     const key = `${cluster?.name ?? ''}|${cluster?.server ?? ''}|${kc.getCurrentUser()?.name ?? ''}`;
-    let agent = agents.get(key);
-    if (!agent) {
-      agent = create(cluster, { ...options, keepAlive: true });
-      agents.set(key, agent);
-    }
-    return agent;
+    const kept = dispatchers.get(key);
+    if (kept) context.setDispatcher(kept);
+    else dispatchers.set(key, fresh);
   };
   return kc;
 }

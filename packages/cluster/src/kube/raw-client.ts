@@ -4,8 +4,8 @@
  * resources) and for server-side apply and merge patches. Errors are ApiErrors
  * carrying the HTTP status and the API's reason.
  */
-import { request } from 'node:https';
-import { request as httpRequest } from 'node:http';
+import { Agent as HttpsAgent, request } from 'node:https';
+import { Agent as HttpAgent, request as httpRequest } from 'node:http';
 import type { KubeConfig } from '@kubernetes/client-node';
 import { ApiError } from '@seedbed/core';
 
@@ -49,6 +49,11 @@ export function resourcePath(apiVersion: string, kind: string, name?: string, na
 
 export class KubeRaw {
   private readonly kc: KubeConfig;
+  /**
+   * client-node's agent for these options keeps no connection alive; these do.
+   * The TLS material stays in the request options, which name the pool.
+   */
+  private readonly agents = { https: new HttpsAgent({ keepAlive: true }), http: new HttpAgent({ keepAlive: true }) };
 
   constructor(kc: KubeConfig) {
     this.kc = kc;
@@ -64,6 +69,7 @@ export class KubeRaw {
       timeout: REQUEST_TIMEOUT_MS,
     };
     await this.kc.applyToHTTPSOptions(options);
+    options.agent = url.protocol === 'https:' ? this.agents.https : this.agents.http;
     const payload = body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body);
     if (payload !== undefined) options.headers['Content-Type'] = contentType;
     return new Promise<T>((resolve, reject) => {

@@ -4,7 +4,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { parseCertificateRequest, type RequestFacts } from './certificate-request.ts';
 import { buildCertificateRequest, generateKey, type RequestSpec } from './request-builder.ts';
 
-x509.cryptoProvider.set(webcrypto as unknown as Parameters<typeof x509.cryptoProvider.set>[0]);
+x509.cryptoProvider.set(webcrypto);
 const ALGORITHM = { name: 'ECDSA', namedCurve: 'P-256', hash: 'SHA-256' } as const;
 
 /** The same facts read with a general-purpose ASN.1 library (@peculiar/x509): the reference. */
