@@ -19,6 +19,7 @@ export { Flow, FlowError, progressPercent, type FlowRunOptions, type FlowResult 
 export type { Task, TaskContext, TaskState, RetryPolicy, FlowEvent } from './flow/task.ts';
 export { runCommand, commandExists, type RunOptions, type RunResult } from './process/run-command.ts';
 export { ManagedProcess, killGroup, isAlive, processStartTicks, DEFAULT_STOP_GRACE_MS, type ProcessSpec, type ExitInfo } from './process/managed-process.ts';
+export { stopRecordedProcess, STOP_GRACE_MS, KILL_WAIT_MS, type StopOutcome, type StopRecordedOptions } from './process/stop-process.ts';
 export { stateRoot, STATE_DIR_ENV } from './state-dir.ts';
 export { markRun, findMarked, reapMarked, RUN_ID_ENV, type MarkedProcess } from './process/run-marker.ts';
 export { WorkQueue, DEFAULT_QUEUE_BASE_DELAY_MS, DEFAULT_QUEUE_MAX_DELAY_MS, type WorkQueueOptions, type WorkHandler } from './queue/work-queue.ts';

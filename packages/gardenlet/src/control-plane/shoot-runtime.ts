@@ -8,9 +8,8 @@ import { readFileSync, readdirSync } from 'node:fs';
 import { mkdir, rename, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { componentAlive, type ComponentRecord, type Ports } from '@seedbed/cluster';
-import { killGroup } from '@seedbed/core';
+import { SeedbedError, stopRecordedProcess } from '@seedbed/core';
 
-export const STOP_GRACE_MS = 3_000;
 
 export interface RuntimeRecord {
   technicalId: string;
@@ -74,19 +73,16 @@ export class ShootRuntimeStore {
     return !!record?.server && !!record.adminKubeconfig && record.components.length > 0 && record.components.every(componentAlive);
   }
 
-  /** Stops the recorded processes (all, or those `which` selects): SIGTERM, SIGKILL after the grace period. */
+  /** Stops the recorded processes (all, or those `which` selects): SIGTERM, SIGKILL after the grace period; fails naming any that survived. */
   async stop(technicalId: string, which: (c: ComponentRecord) => boolean = () => true): Promise<void> {
     const record = this.read(technicalId);
-    await Promise.all(
-      (record?.components ?? []).filter(which).map(async (c) => {
-        if (!componentAlive(c)) return;
-        killGroup(c.pid, 'SIGTERM');
-        const deadline = Date.now() + STOP_GRACE_MS;
-        while (componentAlive(c) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 25));
-        if (componentAlive(c)) killGroup(c.pid, 'SIGKILL');
-        while (componentAlive(c)) await new Promise((r) => setTimeout(r, 25));
-      }),
+    const outcomes = await Promise.all(
+      (record?.components ?? []).filter(which).map(async (c) => ({ c, outcome: await stopRecordedProcess(c.pid, () => componentAlive(c)) })),
     );
+    const survivors = outcomes.filter((o) => o.outcome === 'survived').map(({ c }) => `${c.name} (pid ${c.pid})`);
+    if (survivors.length) {
+      throw new SeedbedError('STOP_FAILED', `${technicalId}: ${survivors.join(', ')} still running after SIGKILL`, { hint: 'a process stuck in the kernel (state D) ends only when its I/O does; kill -9 it by hand' });
+    }
   }
 
   async remove(technicalId: string): Promise<void> {

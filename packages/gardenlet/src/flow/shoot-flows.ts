@@ -11,7 +11,7 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { AppsV1Api } from '@kubernetes/client-node';
-import { CleanupStack, Flow, PermanentError, Wait, type Task } from '@seedbed/core';
+import { CleanupStack, Flow, KILL_WAIT_MS, PermanentError, STOP_GRACE_MS, Wait, type Task } from '@seedbed/core';
 import type { ResolvedBinaries } from '@seedbed/binaries';
 import { KubeRaw, componentAlive, controlPlaneTasks, isStatusCode, loadKubeConfig, type ClusterConfig, type ControlPlaneTasks, type Ports } from '@seedbed/cluster';
 import type { Shoot } from '@seedbed/gardener-api';
@@ -154,10 +154,14 @@ export async function createShootFlow(options: ShootFlowOptions): Promise<ShootF
   return { flow: new Flow(`shoot ${shoot.metadata.namespace}/${shoot.metadata.name}`, faulty), controlPlane: cp };
 }
 
+/** SIGTERM grace plus the bounded wait after SIGKILL (stopRecordedProcess), with room to spare. */
+const STOP_TASK_TIMEOUT_MS = STOP_GRACE_MS + KILL_WAIT_MS + 5_000;
+
 export function deleteShootFlow(shoot: Shoot, technicalId: string, seedRaw: KubeRaw, runtime: ShootRuntimeStore, certs: KubeletCertsRuntime): Flow {
   return new Flow(`delete shoot ${shoot.metadata.namespace}/${shoot.metadata.name}`, [
-    { name: 'stop-kubelet-certs', run: () => certs.stop(technicalId) },
-    { name: 'stop-control-plane', dependencies: ['stop-kubelet-certs'], run: () => runtime.stop(technicalId) },
+    // a process that will not die fails the task (and the queue retries the deletion) instead of hanging it
+    { name: 'stop-kubelet-certs', timeoutMs: STOP_TASK_TIMEOUT_MS, run: () => certs.stop(technicalId) },
+    { name: 'stop-control-plane', dependencies: ['stop-kubelet-certs'], timeoutMs: STOP_TASK_TIMEOUT_MS, run: () => runtime.stop(technicalId) },
     {
       name: 'delete-namespace',
       dependencies: ['stop-control-plane'],
@@ -165,7 +169,9 @@ export function deleteShootFlow(shoot: Shoot, technicalId: string, seedRaw: Kube
         await seedRaw.delete(`/api/v1/namespaces/${technicalId}`).catch((error: unknown) => {
           if (!isStatusCode(error, 404)) throw error;
         });
-        await seedRaw.delete(`/api/v1/namespaces/${shoot.metadata.namespace}/secrets/${shoot.metadata.name}.kubeconfig`).catch(() => {});
+        await seedRaw.delete(`/api/v1/namespaces/${shoot.metadata.namespace}/secrets/${shoot.metadata.name}.kubeconfig`).catch((error: unknown) => {
+          if (!isStatusCode(error, 404)) throw error;
+        });
       },
     },
     {

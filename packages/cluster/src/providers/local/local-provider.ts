@@ -8,15 +8,12 @@ import { existsSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { LOCAL_CLUSTER_BINARIES, resolveBinaries } from '@seedbed/binaries';
-import { CleanupStack, SeedbedError, commandExists, killGroup, silentProgress, systemClock, type Clock } from '@seedbed/core';
+import { CleanupStack, SeedbedError, commandExists, silentProgress, stopRecordedProcess, systemClock, type Clock } from '@seedbed/core';
 import type { ClusterConfig } from '../../config/kind-config.ts';
 import { StateStore, componentAlive, type ClusterRecord, type ComponentRecord } from '../../state/state-store.ts';
 import type { Availability, ClusterInfo, ClusterProvider, CreateOptions } from '../provider.ts';
 import { startControlPlane } from './control-plane.ts';
 
-/** How long a component may take to exit after SIGTERM before it gets SIGKILL. */
-export const STOP_GRACE_MS = 3_000;
-export const KILL_WAIT_MS = 2_000;
 
 export class LocalProvider implements ClusterProvider {
   readonly name = 'local' as const;
@@ -134,14 +131,8 @@ export class LocalProvider implements ClusterProvider {
   }
 
   private async stopComponent(component: ComponentRecord): Promise<void> {
-    if (!componentAlive(component)) return;
-    killGroup(component.pid, 'SIGTERM');
-    const deadline = this.clock.now() + STOP_GRACE_MS;
-    while (componentAlive(component) && this.clock.now() < deadline) await this.clock.sleep(25);
-    if (!componentAlive(component)) return;
-    killGroup(component.pid, 'SIGKILL');
-    const killDeadline = this.clock.now() + KILL_WAIT_MS;
-    while (componentAlive(component) && this.clock.now() < killDeadline) await this.clock.sleep(25);
+    // a survivor is reported by teardown()
+    await stopRecordedProcess(component.pid, () => componentAlive(component), { clock: this.clock });
   }
 
   async list(): Promise<ClusterInfo[]> {
