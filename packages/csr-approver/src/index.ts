@@ -16,7 +16,6 @@ export { buildCertificateRequest, generateKey, x509IpText, type RequestSpec, typ
 export { DEFAULT_POLICY, DEFAULT_MAX_EXPIRATION_SECONDS, resolvePolicy, type ApprovalPolicy, type PolicyInput } from './decision/approval-policy.ts';
 export { decide, isDecided, nodeNameOf, DENIAL_REASONS, APPROVAL_REASON, type Decision, type DenialReason } from './decision/decide.ts';
 export { CsrApprover, DEFAULT_WORKERS, MAX_CONFLICT_RETRIES, type CsrApproverOptions, type ApproverEvent } from './controller/csr-approver.ts';
-export { WorkQueue } from './controller/work-queue.ts';
 export { ResilientInformer, type InformerOptions } from './kube/resilient-informer.ts';
 export { ApproverMetrics, percentile, METRIC_DECISIONS, METRIC_LATENCY, METRIC_ERRORS, type MetricsSnapshot } from './metrics/approver-metrics.ts';
 export { approverRbac, APPROVER_ROLE_NAME } from './rbac/approver-rbac.ts';

@@ -14,14 +14,13 @@ import {
   type V1CertificateSigningRequestCondition,
   type V1Node,
 } from '@kubernetes/client-node';
-import { ApiError, systemClock, type Clock } from '@seedbed/core';
+import { ApiError, WorkQueue, systemClock, type Clock } from '@seedbed/core';
 import { callApi } from '@seedbed/cluster';
 import { KUBELET_SERVING_SIGNER } from '../csr/kubelet-serving.ts';
 import { DEFAULT_POLICY, type ApprovalPolicy } from '../decision/approval-policy.ts';
 import { decide, isDecided, nodeNameOf, type Decision } from '../decision/decide.ts';
 import { ResilientInformer } from '../kube/resilient-informer.ts';
 import { ApproverMetrics } from '../metrics/approver-metrics.ts';
-import { WorkQueue } from './work-queue.ts';
 
 /** Parallel decisions; each is one API write, so this mostly bounds requests in flight. */
 export const DEFAULT_WORKERS = 32;
@@ -64,14 +63,22 @@ export class CsrApprover {
   private readonly csrs: ResilientInformer<V1CertificateSigningRequest>;
   private readonly nodes: ResilientInformer<V1Node>;
   private readonly queue: WorkQueue;
-  private workers: Promise<void>[] = [];
 
   constructor(private readonly options: CsrApproverOptions) {
     const { kubeConfig } = options;
     this.policy = options.policy ?? DEFAULT_POLICY;
     this.clock = options.clock ?? systemClock;
     this.metrics = options.metrics ?? new ApproverMetrics();
-    this.queue = new WorkQueue(() => this.clock.now());
+    // a CSR whose processing failed is retried with backoff, never dropped
+    this.queue = new WorkQueue((name, queuedAt) => this.process(name, queuedAt), {
+      concurrency: options.workers ?? DEFAULT_WORKERS,
+      clock: this.clock,
+      baseDelayMs: ERROR_BACKOFF_MS,
+      onError: (csr, error) => {
+        this.metrics.recordError('process');
+        this.options.onEvent?.({ type: 'error', csr, error });
+      },
+    });
     this.certificates = kubeConfig.makeApiClient(CertificatesV1Api);
     this.core = kubeConfig.makeApiClient(CoreV1Api);
     const fieldSelector = `spec.signerName=${KUBELET_SERVING_SIGNER}`;
@@ -95,32 +102,16 @@ export class CsrApprover {
     this.csrs.on('update', enqueue);
   }
 
-  /** Resolves once both caches are filled and the workers run. */
+  /** Resolves once both caches are filled (the queue's workers take CSRs as they come). */
   async start(): Promise<void> {
     await this.nodes.start();
     await this.csrs.start();
-    this.workers = Array.from({ length: this.options.workers ?? DEFAULT_WORKERS }, () => this.work());
   }
 
   async stop(): Promise<void> {
-    this.queue.shutDown();
+    this.queue.stop();
     await Promise.all([this.csrs.stop(), this.nodes.stop()]);
-    await Promise.all(this.workers);
-  }
-
-  private async work(): Promise<void> {
-    for (;;) {
-      const item = await this.queue.next();
-      if (!item) return;
-      try {
-        await this.process(item.key, item.queuedAt);
-      } catch (error) {
-        this.metrics.recordError('process');
-        this.options.onEvent?.({ type: 'error', csr: item.key, error });
-      } finally {
-        this.queue.done(item.key);
-      }
-    }
+    await this.queue.idle();
   }
 
   private async process(name: string, queuedAt: number): Promise<void> {
