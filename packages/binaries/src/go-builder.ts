@@ -1,27 +1,12 @@
 /**
- * Builds a tool module's binaries with `go build` (offline through the Go
- * module proxy), into a temp directory that is renamed into the cache only
- * when every binary is built, so an interrupted build never leaves a partial
- * cache entry. Shows progress: `go build -v` names each package it compiles.
+ * The go commands behind a build: `go build` of one binary with the tool's
+ * tags, link flags and cgo setting (offline through the Go module proxy),
+ * `go list` of the packages each binary needs, and the tool's prerequisite
+ * check. build-flow.ts puts them in order and reports progress.
  */
-import { mkdir, rename, rm } from 'node:fs/promises';
-import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { SeedbedError, runCommand, formatDuration, systemClock, type Clock, type Progress } from '@seedbed/core';
+import { SeedbedError, runCommand } from '@seedbed/core';
 import type { ToolModule, BinaryName } from './catalog.ts';
-
-export const PROGRESS_INTERVAL_MS = 15_000;
-
-export interface BuildOptions {
-  tool: ToolModule;
-  version: string;
-  toolsDir: string;
-  targetDir: string;
-  go?: string;
-  progress: Progress;
-  signal?: AbortSignal;
-  clock?: Clock;
-}
 
 /** `go build` arguments for one binary, with the tool's tags and link settings. */
 export function goBuildArgs(tool: ToolModule, version: string, name: BinaryName, output: string): string[] {
@@ -52,44 +37,57 @@ export async function checkPrerequisite(tool: ToolModule): Promise<void> {
   }
 }
 
-export async function buildTool(options: BuildOptions): Promise<void> {
-  const { tool, version, targetDir, progress } = options;
-  const clock = options.clock ?? systemClock;
-  await checkPrerequisite(tool);
-  const tmp = `${targetDir}.tmp-${process.pid}`;
-  await rm(tmp, { recursive: true, force: true });
-  await mkdir(tmp, { recursive: true });
-  const started = clock.now();
-  let packages = 0;
-  let lastReport = started;
-  const names = Object.keys(tool.binaries) as BinaryName[];
-  const label = tool.cacheName ?? tool.dir;
-  progress.step(`build ${names.join(', ')} ${version} with go (takes minutes on 2 cores, once per machine)`, 'start');
-  try {
-    for (const name of names) {
-      await runCommand(
-        options.go ?? 'go',
-        goBuildArgs(tool, version, name, join(tmp, name)),
-        {
-          cwd: join(options.toolsDir, tool.dir),
-          env: goBuildEnv(tool, process.env),
-          signal: options.signal,
-          onOutput: (chunk) => {
-            packages += chunk.split('\n').filter((l) => l && !l.startsWith('go: ')).length;
-            if (clock.now() - lastReport >= PROGRESS_INTERVAL_MS) {
-              lastReport = clock.now();
-              progress.info(`   … ${label}: ${packages} packages compiled, ${formatDuration(clock.now() - started)} elapsed`);
-            }
-          },
-        },
-      );
-    }
-    if (existsSync(targetDir)) await rm(targetDir, { recursive: true, force: true });
-    await rename(tmp, targetDir);
-    progress.step(`build ${label} ${version}`, 'done', formatDuration(clock.now() - started));
-  } catch (error) {
-    await rm(tmp, { recursive: true, force: true });
-    progress.step(`build ${label} ${version}`, 'failed');
-    throw error;
-  }
+/**
+ * Every package each binary's build needs (`go list -deps`, counted from the
+ * binary's own package plus its .Deps), one go invocation per tool module.
+ */
+export async function listPackages(
+  tool: ToolModule,
+  names: readonly BinaryName[],
+  options: { toolsDir: string; go?: string; signal?: AbortSignal },
+): Promise<Map<BinaryName, readonly string[]>> {
+  const packages = names.map((n) => tool.binaries[n]!);
+  const tags = tool.tags?.length ? ['-tags', tool.tags.join(',')] : [];
+  const { stdout } = await runCommand(options.go ?? 'go', ['list', ...tags, '-f', '{{.ImportPath}} {{join .Deps " "}}', ...packages], {
+    cwd: join(options.toolsDir, tool.dir),
+    env: goBuildEnv(tool, process.env),
+    signal: options.signal,
+  });
+  const byPackage = new Map(
+    stdout
+      .split('\n')
+      .filter(Boolean)
+      .map((line) => {
+        const [pkg, ...deps] = line.trim().split(/\s+/);
+        return [pkg!, [pkg!, ...deps]] as const;
+      }),
+  );
+  return new Map(names.map((n) => [n, byPackage.get(tool.binaries[n]!) ?? [tool.binaries[n]!]]));
+}
+
+/**
+ * `go build` of one binary into `output`; `onPackage` is called for every
+ * package go compiles (`-v` names each; cached ones are not named).
+ */
+export async function goBuild(
+  tool: ToolModule,
+  version: string,
+  name: BinaryName,
+  output: string,
+  options: { toolsDir: string; go?: string; signal?: AbortSignal; onPackage?: (pkg: string) => void },
+): Promise<void> {
+  let partial = '';
+  await runCommand(options.go ?? 'go', goBuildArgs(tool, version, name, output), {
+    cwd: join(options.toolsDir, tool.dir),
+    env: goBuildEnv(tool, process.env),
+    signal: options.signal,
+    onOutput: (chunk) => {
+      const lines = (partial + chunk).split('\n');
+      partial = lines.pop() ?? '';
+      for (const line of lines) {
+        // `go: downloading …` and compiler messages (`# pkg`, indented) are not packages
+        if (/^[^\s#]/.test(line) && !line.startsWith('go: ')) options.onPackage?.(line.trim());
+      }
+    },
+  });
 }

@@ -1,5 +1,7 @@
 export {
   resolveBinaries,
+  uncachedTools,
+  hasCachedBinaries,
   cacheRoot,
   toolCacheDir,
   BinaryNotFoundError,
@@ -11,3 +13,4 @@ export {
   type BinarySource,
 } from './resolver.ts';
 export { ALL_BINARIES, LOCAL_CLUSTER_BINARIES, NODE_IMAGE_BINARIES, TOOL_MODULES, moduleVersion, type BinaryName, type ToolModule } from './catalog.ts';
+export { buildTools, type ToolBuild, type BuildToolsOptions } from './build-flow.ts';

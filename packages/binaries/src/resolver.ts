@@ -6,12 +6,12 @@
  *   3. a build with `go` from the pinned wrapper modules under tools/, into that cache;
  * and otherwise fails with an error listing those three ways.
  */
-import { accessSync, constants, existsSync } from 'node:fs';
+import { accessSync, constants, existsSync, readdirSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { SeedbedError, commandExists, silentProgress, type Progress } from '@seedbed/core';
 import { ALL_BINARIES, TOOLS_DIR, TOOL_MODULES, moduleVersion, type BinaryName, type ToolModule } from './catalog.ts';
-import { buildTool } from './go-builder.ts';
+import { buildTools } from './build-flow.ts';
 
 export const BIN_DIR_ENV = 'SEEDBED_BIN_DIR';
 export const CACHE_DIR_ENV = 'SEEDBED_CACHE_DIR';
@@ -62,6 +62,12 @@ export function toolCacheDir(tool: ToolModule, version: string, env: NodeJS.Proc
   return join(cacheRoot(env), 'bin', `${tool.cacheName ?? tool.dir}-${version}-${process.platform}-${process.arch}`);
 }
 
+/** True once any tool of any version was built into the cache on this machine. */
+export function hasCachedBinaries(env: NodeJS.ProcessEnv = process.env): boolean {
+  const bin = join(cacheRoot(env), 'bin');
+  return existsSync(bin) && readdirSync(bin).some((entry) => !entry.includes('.tmp-'));
+}
+
 function executable(path: string): boolean {
   try {
     accessSync(path, constants.X_OK);
@@ -69,6 +75,23 @@ function executable(path: string): boolean {
   } catch {
     return false;
   }
+}
+
+function cachedComplete(tool: ToolModule, version: string, env: NodeJS.ProcessEnv): boolean {
+  const dir = toolCacheDir(tool, version, env);
+  return (Object.keys(tool.binaries) as BinaryName[]).every((n) => executable(join(dir, n)));
+}
+
+/** The tool modules (with their pinned versions) a resolve of `names` would build: not all in the cache, no SEEDBED_BIN_DIR. */
+export function uncachedTools(
+  names: readonly BinaryName[] = ALL_BINARIES,
+  env: NodeJS.ProcessEnv = process.env,
+  toolsDir = TOOLS_DIR,
+): Array<{ tool: ToolModule; version: string }> {
+  if (env[BIN_DIR_ENV]) return [];
+  return TOOL_MODULES.filter((t) => names.some((n) => t.binaries[n]))
+    .map((tool) => ({ tool, version: moduleVersion(tool, toolsDir) }))
+    .filter(({ tool, version }) => !cachedComplete(tool, version, env));
 }
 
 export async function resolveBinaries(options: ResolveOptions = {}): Promise<ResolvedBinaries> {
@@ -89,9 +112,8 @@ export async function resolveBinaries(options: ResolveOptions = {}): Promise<Res
   const paths = new Map<BinaryName, string>();
   const toBuild = tools.filter((tool) => {
     const dir = toolCacheDir(tool, versions[tool.dir]!, env);
-    const complete = (Object.keys(tool.binaries) as BinaryName[]).every((n) => executable(join(dir, n)));
     for (const n of Object.keys(tool.binaries) as BinaryName[]) paths.set(n, join(dir, n));
-    return !complete;
+    return !cachedComplete(tool, versions[tool.dir]!, env);
   });
   const result = (source: BinarySource): ResolvedBinaries => ({
     source,
@@ -111,15 +133,13 @@ export async function resolveBinaries(options: ResolveOptions = {}): Promise<Res
   if (!mayBuild) throw new BinaryNotFoundError(missing, `not in the cache ${cacheRoot(env)} and building is disabled`);
   if (!(await commandExists('go'))) throw new BinaryNotFoundError(missing, 'not in the cache and `go` is not on PATH');
   if (!existsSync(toolsDir)) throw new BinaryNotFoundError(missing, `the wrapper modules in ${toolsDir} are missing`);
-  for (const tool of toBuild) {
-    await buildTool({
-      tool,
-      version: versions[tool.dir]!,
-      toolsDir,
-      targetDir: toolCacheDir(tool, versions[tool.dir]!, env),
-      progress: options.progress ?? silentProgress,
-      signal: options.signal,
-    });
-  }
+  await buildTools({
+    builds: toBuild.map((tool) => ({ tool, version: versions[tool.dir]!, targetDir: toolCacheDir(tool, versions[tool.dir]!, env) })),
+    toolsDir,
+    binDir: join(cacheRoot(env), 'bin'),
+    firstRun: !hasCachedBinaries(env),
+    progress: options.progress ?? silentProgress,
+    signal: options.signal,
+  });
   return result('built');
 }

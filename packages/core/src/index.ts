@@ -13,7 +13,7 @@ export {
   type ErrorOptions,
 } from './errors.ts';
 export { systemClock, FakeClock, type Clock } from './clock.ts';
-export { createLogger, consoleProgress, silentProgress, type Logger, type Progress, type LogSink } from './logger.ts';
+export { createLogger, consoleProgress, silentProgress, type Logger, type Progress, type LogSink, type ConsoleProgressOptions } from './logger.ts';
 export { Wait, DEFAULT_WAIT_TIMEOUT_MS, DEFAULT_WAIT_INTERVAL_MS, type WaitOptions, type Check, type Wakeup } from './wait.ts';
 export { Flow, FlowError, progressPercent, type FlowRunOptions, type FlowResult } from './flow/flow.ts';
 export type { Task, TaskContext, TaskState, RetryPolicy, FlowEvent } from './flow/task.ts';

@@ -43,14 +43,46 @@ export function createLogger(namespace: string, sink: LogSink = stderrSink, patt
 export interface Progress {
   info(message: string): void;
   step(name: string, state: 'start' | 'done' | 'failed' | 'retry', detail?: string): void;
+  /**
+   * Only on a terminal: replaces one live status line (a bar) in place; the
+   * next info/step line or `live('')` clears it. Callers without it print lines.
+   */
+  live?(line: string): void;
 }
 
-export function consoleProgress(write: LogSink = stderrSink): Progress {
+export interface ConsoleProgressOptions {
+  /** Draw live lines (default: stderr is a terminal and the default sink is used). */
+  tty?: boolean;
+  /** Where live lines go, unterminated (default: stderr). */
+  writeRaw?: (text: string) => void;
+}
+
+export function consoleProgress(write: LogSink = stderrSink, options: ConsoleProgressOptions = {}): Progress {
   const symbols = { start: '•', done: '✓', failed: '✗', retry: '↻' } as const;
-  return {
-    info: (message) => write(message),
-    step: (name, state, detail) => write(` ${symbols[state]} ${name}${detail ? ` (${detail})` : ''}`),
+  const tty = options.tty ?? (write === stderrSink && process.stderr.isTTY === true);
+  const raw = options.writeRaw ?? ((text: string) => void process.stderr.write(text));
+  let showing = false;
+  const clear = () => {
+    if (showing) raw('\r\x1b[2K');
+    showing = false;
   };
+  const line = (text: string) => {
+    clear();
+    write(text);
+  };
+  const progress: Progress = {
+    info: (message) => line(message),
+    step: (name, state, detail) => line(` ${symbols[state]} ${name}${detail ? ` (${detail})` : ''}`),
+  };
+  if (tty) {
+    progress.live = (text) => {
+      clear();
+      if (text === '') return;
+      raw(text);
+      showing = true;
+    };
+  }
+  return progress;
 }
 
 export const silentProgress: Progress = { info: () => {}, step: () => {} };
