@@ -1,5 +1,6 @@
 import type { Informer, KubernetesObject } from '@kubernetes/client-node';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { FakeClock } from '@seedbed/core';
 import { RESTART_MAX_MS, RESTART_MIN_MS, restartOnError } from './informer-restart.ts';
 
 /** The part of client-node's Informer the policy uses: error handlers and start(). */
@@ -56,5 +57,25 @@ describe('restartOnError', () => {
     await vi.advanceTimersByTimeAsync(RESTART_MAX_MS);
     expect(informer.starts).toEqual([]);
     expect(onError).toHaveBeenCalledTimes(1);
+  });
+
+  it('waits on the injected clock, and a stop aborts the pending restart at once', async () => {
+    vi.useRealTimers();
+    const clock = new FakeClock();
+    const informer = new ScriptedInformer();
+    const stopper = new AbortController();
+    restartOnError(informer as unknown as Informer<KubernetesObject>, { stopped: () => stopper.signal.aborted, signal: stopper.signal, clock });
+    informer.fail();
+    await clock.advance(RESTART_MIN_MS - 1);
+    expect(informer.starts).toHaveLength(0);
+    await clock.advance(1);
+    expect(informer.starts).toHaveLength(1);
+    informer.fail();
+    expect(clock.pendingSleeps).toBe(1);
+    stopper.abort();
+    await new Promise((r) => setImmediate(r));
+    expect(clock.pendingSleeps).toBe(0);
+    await clock.advance(RESTART_MAX_MS);
+    expect(informer.starts).toHaveLength(1);
   });
 });

@@ -6,6 +6,7 @@
  * which schedules the next attempt.
  */
 import type { Informer, KubernetesObject } from '@kubernetes/client-node';
+import { systemClock, type Clock } from '@seedbed/core';
 
 export const RESTART_MIN_MS = 100;
 export const RESTART_MAX_MS = 2_000;
@@ -19,23 +20,36 @@ export interface RestartOptions {
   onRestarted?: () => void;
   minMs?: number;
   maxMs?: number;
+  clock?: Clock;
+  /** Aborts a pending restart at once (on stop), so it keeps nothing alive. */
+  signal?: AbortSignal;
 }
 
 export function restartOnError<T extends KubernetesObject>(informer: Informer<T>, options: RestartOptions): void {
   const min = options.minMs ?? RESTART_MIN_MS;
   const max = options.maxMs ?? RESTART_MAX_MS;
+  const clock = options.clock ?? systemClock;
   let delay = min;
+  let restarting = false;
   informer.on('error', (error: unknown) => {
-    if (options.stopped()) return;
+    if (options.stopped() || restarting) return;
+    restarting = true;
     options.onError?.(error);
-    const timer = setTimeout(() => {
-      if (options.stopped()) return;
-      informer.start().then(() => {
-        delay = min;
-        options.onRestarted?.();
-      }, () => {});
-    }, delay);
-    timer.unref();
+    const wait = delay;
     delay = Math.min(delay * 2, max);
+    clock.sleep(wait, options.signal).then(
+      () => {
+        restarting = false;
+        if (options.stopped()) return;
+        informer.start().then(
+          () => {
+            delay = min;
+            options.onRestarted?.();
+          },
+          () => {}, // the failed start emitted 'error' again, which scheduled the next attempt
+        );
+      },
+      () => void (restarting = false), // aborted: the owner stopped
+    );
   });
 }

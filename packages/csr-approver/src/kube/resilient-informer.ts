@@ -2,13 +2,12 @@
  * A list+watch cache (@kubernetes/client-node's ListWatch) that survives:
  * when the watch or a relist fails it starts again after a backoff (on the
  * injected clock), so a restarted API server or an expired resource version
- * never leaves the cache silently frozen. Field selectors are supported.
+ * never leaves the cache silently frozen (the one restart policy, @seedbed/cluster's restartOnError). Field
+ * selectors are supported.
  */
 import { ListWatch, Watch, type KubeConfig, type KubernetesObject, type ListPromise, type ObjectCallback } from '@kubernetes/client-node';
-import { systemClock, type Clock } from '@seedbed/core';
-
-export const INFORMER_RESTART_BACKOFF_MS = 500;
-export const INFORMER_MAX_BACKOFF_MS = 10_000;
+import { restartOnError } from '@seedbed/cluster';
+import type { Clock } from '@seedbed/core';
 
 export interface InformerOptions<T extends KubernetesObject> {
   kubeConfig: KubeConfig;
@@ -24,16 +23,11 @@ export interface InformerOptions<T extends KubernetesObject> {
 
 export class ResilientInformer<T extends KubernetesObject> {
   private readonly informer: ListWatch<T>;
-  private readonly clock: Clock;
   private readonly stopper = new AbortController();
-  private failures = 0;
-  private restarting = false;
 
-  constructor(private readonly options: InformerOptions<T>) {
-    this.clock = options.clock ?? systemClock;
+  constructor(options: InformerOptions<T>) {
     this.informer = new ListWatch(options.path, new Watch(options.kubeConfig), options.list, false, options.labelSelector, options.fieldSelector);
-    this.informer.on('error', (error: unknown) => void this.restart(error));
-    this.informer.on('connect', () => void (this.failures = 0));
+    restartOnError(this.informer, { stopped: () => this.stopper.signal.aborted, signal: this.stopper.signal, clock: options.clock, onError: options.onError });
   }
 
   on(verb: 'add' | 'update' | 'delete', callback: ObjectCallback<T>): void {
@@ -56,20 +50,5 @@ export class ResilientInformer<T extends KubernetesObject> {
   async stop(): Promise<void> {
     this.stopper.abort();
     await this.informer.stop();
-  }
-
-  private async restart(error: unknown): Promise<void> {
-    if (this.stopper.signal.aborted || this.restarting) return;
-    this.restarting = true;
-    this.options.onError?.(error);
-    this.failures++;
-    const backoff = Math.min(INFORMER_RESTART_BACKOFF_MS * 2 ** (this.failures - 1), INFORMER_MAX_BACKOFF_MS);
-    try {
-      await this.clock.sleep(backoff, this.stopper.signal);
-      this.restarting = false;
-      await this.informer.start();
-    } catch {
-      this.restarting = false; // stopped while waiting; or start failed, which raised 'error' again
-    }
   }
 }
