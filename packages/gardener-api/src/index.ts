@@ -24,6 +24,7 @@ export {
 export { gardenerCrds } from './crds.ts';
 export { shootNetworkPolicy, POLICY_NAME } from './shoot-network-policy.ts';
 export { splitCidrs } from './seed-networks.ts';
+export { SHOOTS_PATH, SEEDS_PATH, shootPath, seedPath } from './paths.ts';
 export {
   DEFAULT_PROJECT,
   DEFAULT_SEED,

@@ -10,12 +10,12 @@ import { CustomObjectsApi, makeInformer, type KubeConfig, type KubernetesListObj
 import { LOCAL_CLUSTER_BINARIES, resolveBinaries, type ResolvedBinaries } from '@seedbed/binaries';
 import { KubeRaw, componentAlive, isStatusCode, loadKubeConfig, restartOnError, type ComponentRecord } from '@seedbed/cluster';
 import { CleanupStack, FlowError, SeedbedError, WorkQueue, createLogger, describeError, type Clock, type FlowEvent, systemClock } from '@seedbed/core';
-import { GROUP, SHOOT_FINALIZER, VERSION, type Condition, type LastOperationType, type Seed, type Shoot } from '@seedbed/gardener-api';
+import { GROUP, SHOOTS_PATH, SHOOT_FINALIZER, VERSION, seedPath, shootPath, type Condition, type LastOperationType, type Seed, type Shoot } from '@seedbed/gardener-api';
 import { shootClusterConfig, shootTechnicalId } from './control-plane/shoot-cluster-config.ts';
 import { ShootRuntimeStore } from './control-plane/shoot-runtime.ts';
 import { parseRegistryConfig } from './extensions/registry-cache-config.ts';
 import { createShootFlow, deleteShootFlow } from './flow/shoot-flows.ts';
-import { ShootStatusWriter, shootPath } from './flow/status-writer.ts';
+import { ShootStatusWriter } from './flow/status-writer.ts';
 import { computeConditions, nextThresholdExpiry } from './health/shoot-conditions.ts';
 import { ShootHealthMonitor, type ProcessHandle } from './health/shoot-health-monitor.ts';
 import { faultsForVersion, type GardenletFault } from './faults/version-catalog.ts';
@@ -141,9 +141,8 @@ export class Gardenlet {
   async start(): Promise<void> {
     this.binaries ??= await resolveBinaries({ names: LOCAL_CLUSTER_BINARIES });
     const custom = this.kc.makeApiClient(CustomObjectsApi);
-    const path = `/apis/${GROUP}/${VERSION}/shoots`;
     const list = () => custom.listClusterCustomObject({ group: GROUP, version: VERSION, plural: 'shoots' }) as Promise<KubernetesListObject<KubernetesObject>>;
-    this.informer = makeInformer(this.kc, path, list);
+    this.informer = makeInformer(this.kc, SHOOTS_PATH, list);
     const enqueue = (object: KubernetesObject) => {
       const shoot = object as unknown as Shoot;
       if (shoot.spec.seedName === this.options.seedName) this.queue.add(`${shoot.metadata.namespace}/${shoot.metadata.name}`);
@@ -252,7 +251,7 @@ export class Gardenlet {
     await this.kubeletCerts.stop(id);
     if (resume) await this.runtime.stop(id, (c) => c.name === 'registry-cache');
     else await this.runtime.stop(id);
-    const seed = await step(key, 'read the seed', () => this.raw.get<Seed>(`/apis/${GROUP}/${VERSION}/seeds/${this.options.seedName}`));
+    const seed = await step(key, 'read the seed', () => this.raw.get<Seed>(seedPath(this.options.seedName)));
     let percent = 0;
     let current = shoot;
     const write = (state_: 'Processing' | 'Succeeded' | 'Error' | 'Failed', description: string, extra: Record<string, unknown> = {}) =>

@@ -10,7 +10,6 @@ export {
   FAULT_WORKERS_NEVER_READY,
 } from './control-plane/shoot-cluster-config.ts';
 export { ShootRuntimeStore } from './control-plane/shoot-runtime.ts';
-export { shootPath } from './flow/status-writer.ts';
 export { parseRegistryConfig, registryCacheExtension, EXTENSION_TYPE as REGISTRY_CACHE_EXTENSION, type RegistryCache } from './extensions/registry-cache-config.ts';
 export { NODE_CONFIG_MAP, cacheHostName, type CacheEndpoint } from './extensions/registry-cache-deployer.ts';
 export { faultsForVersion, faultFor, InjectedFaultError, BROKEN_IPV6_VERSION, DEFAULT_FAULT_TASK, VERSION_CATALOG, type GardenletFault } from './faults/version-catalog.ts';

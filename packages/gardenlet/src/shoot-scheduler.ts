@@ -7,9 +7,8 @@
 import { CustomObjectsApi, makeInformer, type KubernetesListObject, type KubernetesObject } from '@kubernetes/client-node';
 import { KubeRaw, loadKubeConfig, restartOnError } from '@seedbed/cluster';
 import { createLogger, describeError } from '@seedbed/core';
-import { GROUP, VERSION, type Seed, type Shoot } from '@seedbed/gardener-api';
+import { GROUP, SEEDS_PATH, SHOOTS_PATH, VERSION, shootPath, type Seed, type Shoot } from '@seedbed/gardener-api';
 import { resolveNetworks } from './control-plane/shoot-cluster-config.ts';
-import { shootPath } from './flow/status-writer.ts';
 
 export class ShootScheduler {
   private readonly raw: KubeRaw;
@@ -29,7 +28,7 @@ export class ShootScheduler {
   async start(): Promise<void> {
     const kc = loadKubeConfig(this.kubeconfigPath);
     const custom = kc.makeApiClient(CustomObjectsApi);
-    this.informer = makeInformer(kc, `/apis/${GROUP}/${VERSION}/shoots`, () =>
+    this.informer = makeInformer(kc, SHOOTS_PATH, () =>
       custom.listClusterCustomObject({ group: GROUP, version: VERSION, plural: 'shoots' }) as Promise<KubernetesListObject<KubernetesObject>>,
     );
     const consider = (object: KubernetesObject) => void this.schedule(object as unknown as Shoot);
@@ -49,7 +48,7 @@ export class ShootScheduler {
     if (shoot.spec.seedName || shoot.metadata.deletionTimestamp || this.inFlight.has(key)) return;
     this.inFlight.add(key);
     try {
-      const seeds = (await this.raw.get<{ items: Seed[] }>(`/apis/${GROUP}/${VERSION}/seeds`)).items;
+      const seeds = (await this.raw.get<{ items: Seed[] }>(SEEDS_PATH)).items;
       const families = shoot.spec.networking?.ipFamilies ?? ['IPv4'];
       const seed = seeds.find((s) => families.every((f) => (s.spec.networks.ipFamilies ?? ['IPv4']).includes(f)));
       if (!seed) {

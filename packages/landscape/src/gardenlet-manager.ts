@@ -10,7 +10,7 @@
 import { CustomObjectsApi, makeInformer, type KubernetesListObject, type KubernetesObject } from '@kubernetes/client-node';
 import { KubeRaw, loadKubeConfig, restartOnError } from '@seedbed/cluster';
 import { createLogger, describeError } from '@seedbed/core';
-import { GROUP, VERSION, type Seed } from '@seedbed/gardener-api';
+import { GROUP, SEEDS_PATH, VERSION, seedPath, type Seed } from '@seedbed/gardener-api';
 import { DEFAULT_GARDENLET_VERSION, Gardenlet, type GardenletOptions } from '@seedbed/gardenlet';
 import { GARDENLET_VERSION_LABEL } from '@seedbed/rollout';
 
@@ -40,7 +40,7 @@ export class GardenletManager {
 
   /** Starts a gardenlet for `seed` at its labelled version (or the base version). */
   async add(seed: string): Promise<Gardenlet> {
-    const object = await this.raw.get<Seed>(`/apis/${GROUP}/${VERSION}/seeds/${seed}`);
+    const object = await this.raw.get<Seed>(seedPath(seed));
     const labelled = object.metadata.labels?.[GARDENLET_VERSION_LABEL];
     return this.launch({ ...this.base, seedName: seed, ...(labelled ? { version: labelled } : {}) });
   }
@@ -49,7 +49,7 @@ export class GardenletManager {
   async start(): Promise<void> {
     const kc = loadKubeConfig(this.base.kubeconfigPath);
     const custom = kc.makeApiClient(CustomObjectsApi);
-    this.informer = makeInformer(kc, `/apis/${GROUP}/${VERSION}/seeds`, () =>
+    this.informer = makeInformer(kc, SEEDS_PATH, () =>
       custom.listClusterCustomObject({ group: GROUP, version: VERSION, plural: 'seeds' }) as Promise<KubernetesListObject<KubernetesObject>>);
     const follow = (object: KubernetesObject) => {
       const seed = object as unknown as Seed;

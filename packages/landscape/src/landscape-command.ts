@@ -8,7 +8,7 @@ import { mkdir, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Command, Option } from 'commander';
 import { DEFAULT_CONFIG, PROVIDER_NAMES, loadKindConfig, selectProvider, shippedConfigPath, stateRoot } from '@seedbed/cluster';
-import { SeedbedError, consoleProgress, isAlive, onInterrupt } from '@seedbed/core';
+import { SeedbedError, consoleProgress, describeError, isAlive, onInterrupt } from '@seedbed/core';
 import { Landscape } from './landscape.ts';
 import { ProgressView } from './report/progress-view.ts';
 import { ShootWatcher } from './shoot-watcher.ts';
@@ -59,6 +59,7 @@ export function upCommand(): Command {
       await mkdir(dir, { recursive: true });
       const view = new ProgressView();
       let landscape: Landscape | undefined;
+      let teardown: unknown;
       try {
         landscape = await Landscape.up({ config, stateDir: dir, provider, progress, signal: controller.signal, onFlowEvent: (s, e) => view.onFlowEvent(s, e) });
         const watcher = new ShootWatcher(landscape.kubeconfigPath);
@@ -70,12 +71,12 @@ export function upCommand(): Command {
         await watcher.stop();
       } finally {
         uninstall();
-        // the state dir goes even when the teardown failed; the failure is then the command's result
-        const teardown = await landscape?.down().then(() => undefined, (error: unknown) => error);
+        teardown = await landscape?.down().then(() => undefined, (error: unknown) => error);
         await rm(dir, { recursive: true, force: true, maxRetries: 5, retryDelay: 100 });
-        if (teardown) throw teardown;
-        progress.info('landscape stopped and removed');
+        progress.info(teardown ? `stopped with problems:\n${describeError(teardown)}` : 'landscape stopped and removed');
       }
+      // a teardown that ran into problems fails the command
+      if (teardown) throw teardown;
     });
 }
 

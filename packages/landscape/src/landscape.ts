@@ -23,7 +23,7 @@ import {
   type KubeObject,
 } from '@seedbed/cluster';
 import { CleanupStack, SeedbedError, describeError, silentProgress, type FlowEvent, type Progress } from '@seedbed/core';
-import { DEFAULT_SEED, GROUP, VERSION, installGardenerApi, installLocalLandscape, seedFor, type Shoot } from '@seedbed/gardener-api';
+import { DEFAULT_SEED, SHOOTS_PATH, installGardenerApi, shootPath, installLocalLandscape, seedFor, type Shoot } from '@seedbed/gardener-api';
 import { Gardenlet, ShootRuntimeStore, ShootScheduler, type GardenletOptions } from '@seedbed/gardenlet';
 import { RolloutController, installRolloutApi } from '@seedbed/rollout';
 import { GardenletManager } from './gardenlet-manager.ts';
@@ -149,11 +149,11 @@ export class Landscape {
   }
 
   async deleteShoot(namespace: string, name: string): Promise<void> {
-    await this.raw.delete(`/apis/${GROUP}/${VERSION}/namespaces/${namespace}/shoots/${name}`);
+    await this.raw.delete(shootPath(namespace, name));
   }
 
   async shoots(): Promise<Shoot[]> {
-    return (await this.raw.get<{ items: Shoot[] }>(`/apis/${GROUP}/${VERSION}/shoots`)).items;
+    return (await this.raw.get<{ items: Shoot[] }>(SHOOTS_PATH)).items;
   }
 
   private async stopGardenletAndShoots(): Promise<void> {

@@ -5,7 +5,7 @@
 import { CustomObjectsApi, makeInformer, type KubernetesListObject, type KubernetesObject } from '@kubernetes/client-node';
 import { loadKubeConfig, restartOnError } from '@seedbed/cluster';
 import { TimeoutError } from '@seedbed/core';
-import { GROUP, VERSION, type Shoot } from '@seedbed/gardener-api';
+import { GROUP, SHOOTS_PATH, VERSION, type Shoot } from '@seedbed/gardener-api';
 
 export type ShootObserver = (shoot: Shoot, event: 'add' | 'update' | 'delete') => void;
 
@@ -17,7 +17,7 @@ export class ShootWatcher {
   constructor(kubeconfigPath: string) {
     const kc = loadKubeConfig(kubeconfigPath);
     const custom = kc.makeApiClient(CustomObjectsApi);
-    this.informer = makeInformer(kc, `/apis/${GROUP}/${VERSION}/shoots`, () =>
+    this.informer = makeInformer(kc, SHOOTS_PATH, () =>
       custom.listClusterCustomObject({ group: GROUP, version: VERSION, plural: 'shoots' }) as Promise<KubernetesListObject<KubernetesObject>>,
     );
     for (const verb of ['add', 'update', 'delete'] as const) {

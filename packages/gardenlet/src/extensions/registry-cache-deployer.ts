@@ -15,7 +15,7 @@ import { KubeRaw, type ClusterConfig, type ComponentRecord } from '@seedbed/clus
 import { ManagedProcess, PermanentError, Wait, allocatePort, hostPort, type CleanupStack, type Task } from '@seedbed/core';
 import { processStartTicks } from '@seedbed/cluster';
 import { defaultRegistryServer, hostsFileEntry, renderHostsToml } from '@seedbed/registry-cache';
-import type { Shoot } from '@seedbed/gardener-api';
+import { shootPath, type Shoot } from '@seedbed/gardener-api';
 import type { RegistryCache } from './registry-cache-config.ts';
 
 export const NODE_CONFIG_MAP = 'registry-cache-node-config';
@@ -118,7 +118,7 @@ export function registryCacheTasks(options: RegistryCacheTaskOptions): { tasks: 
         }
       }
       await seedRaw.apply({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: NODE_CONFIG_MAP, namespace: technicalId }, data });
-      await seedRaw.patch(`/apis/core.gardener.cloud/v1beta1/namespaces/${shoot.metadata.namespace}/shoots/${shoot.metadata.name}/status`, {
+      await seedRaw.patch(`${shootPath(shoot.metadata.namespace!, shoot.metadata.name)}/status`, {
         status: { registryCache: { caches: endpoints } },
       });
     },
@@ -135,7 +135,7 @@ export function removeRegistryCacheTask(shoot: Shoot, dir: string, technicalId: 
       await rm(join(dir, 'nodes'), { recursive: true, force: true });
       await rm(join(dir, 'registry-cache'), { recursive: true, force: true, maxRetries: 5, retryDelay: 100 });
       await seedRaw.delete(`/api/v1/namespaces/${technicalId}/configmaps/${NODE_CONFIG_MAP}`).catch(() => {});
-      await seedRaw.patch(`/apis/core.gardener.cloud/v1beta1/namespaces/${shoot.metadata.namespace}/shoots/${shoot.metadata.name}/status`, { status: { registryCache: null } });
+      await seedRaw.patch(`${shootPath(shoot.metadata.namespace!, shoot.metadata.name)}/status`, { status: { registryCache: null } });
     },
   };
 }

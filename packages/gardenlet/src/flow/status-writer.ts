@@ -6,9 +6,8 @@
  */
 import { KubeRaw, isStatusCode } from '@seedbed/cluster';
 import {
-  GROUP,
   SHOOT_STATUS_LABEL,
-  VERSION,
+  shootPath,
   type Condition,
   type LastError,
   type LastOperation,
@@ -19,10 +18,6 @@ import {
 import { computeStatusLabel } from '../health/shoot-conditions.ts';
 
 export const GARDENLET_NAME = 'seedbed-gardenlet';
-
-export function shootPath(namespace: string, name: string): string {
-  return `/apis/${GROUP}/${VERSION}/namespaces/${namespace}/shoots/${name}`;
-}
 
 export class ShootStatusWriter {
   private readonly raw: KubeRaw;

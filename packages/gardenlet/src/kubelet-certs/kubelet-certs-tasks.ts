@@ -15,7 +15,7 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { KubeRaw, loadKubeConfig, type ClusterConfig } from '@seedbed/cluster';
 import type { Task } from '@seedbed/core';
-import type { Shoot } from '@seedbed/gardener-api';
+import { shootPath, type Shoot } from '@seedbed/gardener-api';
 import { bootstrapKubeConfig, createBootstrapToken } from '@seedbed/node-agent';
 import type { KubeletServingSetting } from './kubelet-certs-config.ts';
 import type { KubeletCertsRuntime, NodeAgentsSpec } from './kubelet-certs-runtime.ts';
@@ -55,7 +55,7 @@ export function kubeletCertsTasks(options: KubeletCertsTaskOptions): Task[] {
         name: 'record-kubelet-serving-disabled',
         dependencies: ['deploy-namespace'],
         run: async () => {
-          await options.seedRaw.patch(`/apis/core.gardener.cloud/v1beta1/namespaces/${shoot.metadata.namespace}/shoots/${shoot.metadata.name}/status`, {
+          await options.seedRaw.patch(`${shootPath(shoot.metadata.namespace!, shoot.metadata.name)}/status`, {
             status: { kubeletServingCertificates: { enabled: false, reason: setting.why, nodes: null } },
           });
         },

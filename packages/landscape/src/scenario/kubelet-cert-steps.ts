@@ -26,7 +26,7 @@ import {
   shootTechnicalId,
   type NodeCertificateStatus,
 } from '@seedbed/gardenlet';
-import type { Shoot } from '@seedbed/gardener-api';
+import { shootPath, type Shoot } from '@seedbed/gardener-api';
 import { summarize } from './expectations.ts';
 import { PROJECT_NAMESPACE } from './shoot-manifests.ts';
 import type { Step, StepContext } from './steps.ts';
@@ -91,7 +91,7 @@ export const rotateKubeletServingCertificates = (name: string, timeoutMs = ROTAT
     const before = ctx.facts[serialsKey(name)] as Record<string, string> | undefined;
     if (!before) throw new SeedbedError('STEP_FAILED', `no serials of shoot ${name} recorded`, { hint: 'run expectKubeletServingCertificates before rotating' });
     const started = ctx.clock.now();
-    await ctx.landscape.raw.patch(`/apis/core.gardener.cloud/v1beta1/namespaces/${PROJECT_NAMESPACE}/shoots/${name}`, {
+    await ctx.landscape.raw.patch(shootPath(PROJECT_NAMESPACE, name), {
       metadata: { annotations: { [OPERATION_ANNOTATION]: ROTATE_KUBELET_SERVING_OPERATION } },
     });
     let violation: string | undefined;

@@ -11,6 +11,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { SeedbedError } from '@seedbed/core';
 import type { KubeObject } from '@seedbed/cluster';
+import { shootPath } from '@seedbed/gardener-api';
 import { ShootRuntimeStore, shootTechnicalId, type CacheEndpoint } from '@seedbed/gardenlet';
 import { buildOciImage, pushLayout, startContainerd, startDistribution } from '@seedbed/registry-cache/testing';
 import { summarize } from './expectations.ts';
@@ -133,7 +134,7 @@ function readdirFirst(dir: string): string {
 export const removeRegistryCacheExtension = (name: string): Step => ({
   title: `remove the registry-cache extension from shoot ${name}`,
   run: async ({ landscape }) => {
-    await landscape.raw.patch(`/apis/core.gardener.cloud/v1beta1/namespaces/${PROJECT_NAMESPACE}/shoots/${name}`, { spec: { extensions: [] } });
+    await landscape.raw.patch(shootPath(PROJECT_NAMESPACE, name), { spec: { extensions: [] } });
   },
 });
 

@@ -6,7 +6,7 @@
 import { existsSync } from 'node:fs';
 import { SeedbedError, type Clock, type Progress } from '@seedbed/core';
 import { isStatusCode, type KubeObject } from '@seedbed/cluster';
-import { SHOOT_STATUS_LABEL, type ConditionStatus, type ShootConditionType } from '@seedbed/gardener-api';
+import { SHOOT_STATUS_LABEL, shootPath, type ConditionStatus, type ShootConditionType } from '@seedbed/gardener-api';
 import { OPERATION_ANNOTATION, ShootRuntimeStore, shootTechnicalId } from '@seedbed/gardenlet';
 import type { Landscape } from '../landscape.ts';
 import type { ShootWatcher } from '../shoot-watcher.ts';
@@ -109,7 +109,7 @@ export const killControlPlaneComponent = (name: string, component: string): Step
 export const reconcileShoot = (name: string): Step => ({
   title: `reconcile shoot ${name}`,
   run: async ({ landscape }) => {
-    await landscape.raw.patch(`/apis/core.gardener.cloud/v1beta1/namespaces/${PROJECT_NAMESPACE}/shoots/${name}`, {
+    await landscape.raw.patch(shootPath(PROJECT_NAMESPACE, name), {
       metadata: { annotations: { [OPERATION_ANNOTATION]: 'reconcile' } },
     });
   },

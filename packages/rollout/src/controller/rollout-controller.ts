@@ -9,7 +9,7 @@
 import { CustomObjectsApi, makeInformer, type Informer, type KubeConfig, type KubernetesListObject, type KubernetesObject } from '@kubernetes/client-node';
 import { KubeRaw, RESTART_MAX_MS, loadKubeConfig, restartOnError } from '@seedbed/cluster';
 import { createLogger, describeError, systemClock, type Clock } from '@seedbed/core';
-import { GROUP, VERSION, type Seed, type Shoot } from '@seedbed/gardener-api';
+import { GROUP, VERSION, seedPath, type Seed, type Shoot } from '@seedbed/gardener-api';
 import { ACTION_ANNOTATION, GARDENLET_VERSION_LABEL, ROLLOUT_GROUP, ROLLOUT_PLURAL, ROLLOUT_VERSION, rolloutPath, type Rollout } from '../api/types.ts';
 import { decide, type Decision } from '../decision/decide.ts';
 import { observeShoot, type ObservedShoot } from '../decision/shoot-health.ts';
@@ -173,7 +173,7 @@ export class RolloutController {
     const updates = decision.actions.flatMap((a) => (a.type === 'updateSeed' ? [a] : []));
     for (let i = 0; i < updates.length; i += SEED_UPDATE_CONCURRENCY) {
       await Promise.all(updates.slice(i, i + SEED_UPDATE_CONCURRENCY).map((u) =>
-        this.raw.patch(`/apis/${GROUP}/${VERSION}/seeds/${u.seed}`, { metadata: { labels: { [GARDENLET_VERSION_LABEL]: u.version } } })));
+        this.raw.patch(seedPath(u.seed), { metadata: { labels: { [GARDENLET_VERSION_LABEL]: u.version } } })));
     }
     if (decision.actions.some((a) => a.type === 'consumeAction')) {
       const updated = await this.raw.patch<Rollout>(rolloutPath(name), { metadata: { annotations: { [ACTION_ANNOTATION]: null } } });
