@@ -1,6 +1,8 @@
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { validateKindConfig } from '@seedbed/cluster';
-import { seedFor } from './local-landscape.ts';
+import { KUBERNETES_VERSION, cloudProfile, seedFor } from './local-landscape.ts';
 import { splitCidrs } from './seed-networks.ts';
 import type { Seed } from './types.ts';
 
@@ -23,6 +25,14 @@ describe('seedFor', () => {
     const seed = seedFor(cluster('ipv6', 'fd00:10:1::/48', 'fd00:10:2::/112'), 'v6') as unknown as Seed;
     expect(seed.metadata.name).toBe('v6');
     expect([seed.spec.networks.nodes, seed.spec.networks.pods, seed.spec.networks.services]).toEqual(['fc00:f853:ccd:e793::/64', 'fd00:10:1::/48', 'fd00:10:2::/112']);
+  });
+});
+
+describe('cloudProfile', () => {
+  it('offers the Kubernetes version pinned in tools/kubernetes/go.mod', () => {
+    const goMod = readFileSync(fileURLToPath(new URL('../../../tools/kubernetes/go.mod', import.meta.url)), 'utf8');
+    expect(goMod).toContain(`k8s.io/kubernetes v${KUBERNETES_VERSION}`);
+    expect((cloudProfile().spec as { kubernetes: unknown }).kubernetes).toEqual({ versions: [{ version: KUBERNETES_VERSION }] });
   });
 });
 

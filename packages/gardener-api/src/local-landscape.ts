@@ -3,13 +3,15 @@
  * apply unchanged: project `local` (namespace garden-local), cloud profile
  * `local`, and seed `local` describing the networks of the cluster it runs on.
  */
+import { TOOL_MODULES, moduleVersion } from '@seedbed/binaries';
 import type { ClusterConfig, IpFamily, KubeObject } from '@seedbed/cluster';
 import { API_VERSION, type IpFamilyName } from './types.ts';
 
 export const DEFAULT_PROJECT = 'local';
 export const DEFAULT_SEED = 'local';
 export const DEFAULT_CLOUD_PROFILE = 'local';
-export const KUBERNETES_VERSION = '1.36.3';
+/** The Kubernetes version the shoots run: the pin of tools/kubernetes/go.mod (what the binaries are built from). */
+export const KUBERNETES_VERSION = moduleVersion(TOOL_MODULES.find((t) => t.binaries['kube-apiserver'])!).replace(/^v/, '');
 
 /** Shoot network defaults per family (Gardener local's shootDefaults, plus node ranges). */
 export const SHOOT_DEFAULTS: Record<IpFamily, { pods: string; services: string; nodes: string }> = {

@@ -6,7 +6,7 @@
 import { existsSync } from 'node:fs';
 import { SeedbedError, type Clock, type Progress } from '@seedbed/core';
 import { isStatusCode, type KubeObject } from '@seedbed/cluster';
-import { SHOOT_STATUS_LABEL, shootPath, type ConditionStatus, type ShootConditionType } from '@seedbed/gardener-api';
+import { SHOOT_STATUS_LABEL, projectOfNamespace, shootPath, technicalId, type ConditionStatus, type ShootConditionType } from '@seedbed/gardener-api';
 import { OPERATION_ANNOTATION, ShootRuntimeStore, shootTechnicalId } from '@seedbed/gardenlet';
 import type { Landscape } from '../landscape.ts';
 import type { ShootWatcher } from '../shoot-watcher.ts';
@@ -68,7 +68,7 @@ export const expectShootGone = (name: string, timeoutMs = 60_000): Step => ({
   title: `shoot ${name} is gone with no process or state left`,
   run: async ({ landscape, watcher }) => {
     const before = watcher.get(PROJECT_NAMESPACE, name);
-    const id = before ? shootTechnicalId(before) : `shoot--local--${name}`;
+    const id = before ? shootTechnicalId(before) : technicalId(projectOfNamespace(PROJECT_NAMESPACE), name);
     await watcher.waitFor(PROJECT_NAMESPACE, name, 'to be deleted', timeoutMs, (s) => s === undefined, summarize);
     const runtime = new ShootRuntimeStore(`${landscape.directory}/gardenlet`);
     if (existsSync(runtime.dir(id))) throw new SeedbedError('EXPECTATION_FAILED', `state of ${id} is still in ${runtime.dir(id)}`);
