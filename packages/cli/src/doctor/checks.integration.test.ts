@@ -57,6 +57,11 @@ function binDir(): string {
 afterAll(() => rmSync(root, { recursive: true, force: true }));
 
 describe('runtime', () => {
+  it('this test runs on the pinned runtime (npm and npx put node_modules/.bin first on PATH)', async () => {
+    expect(process.version).toMatch(/^v26\./);
+    expect(await checkRuntime(defaultContext())).toMatchObject({ ok: true });
+  });
+
   it('✓ on the pinned node, ✗ with the npm fix on another one', async () => {
     expect(await checkRuntime(ctx({ runtime: { version: 'v26.12.1', execPath: pinnedNode, platform: process.platform, arch: process.arch } }))).toMatchObject({
       ok: true,

@@ -21,7 +21,7 @@ export async function bundleRegistryCache(outfile = BUNDLE_PATH): Promise<string
     bundle: true,
     platform: 'node',
     format: 'esm',
-    target: 'node20',
+    target: 'node26', // the project's pinned runtime (package.json optionalDependencies)
     sourcemap: true,
     legalComments: 'none',
     banner: { js: `#!/usr/bin/env node\n${REQUIRE_SHIM}` },
