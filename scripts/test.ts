@@ -10,6 +10,8 @@ import { $, echo } from 'zx';
 
 const report = 'reports/vitest.json';
 $.verbose = false;
+// the project's pinned runtime when run through npm (node_modules/.bin first on PATH)
+echo(`npm test on Node ${process.version} (${process.execPath})`);
 const run = await $({ stdio: 'inherit', nothrow: true })`vitest run --reporter=default --reporter=json --outputFile.json=${report} ${process.argv.slice(2)}`;
 
 interface Summary {
