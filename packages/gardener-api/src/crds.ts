@@ -53,7 +53,7 @@ const seedFamilyRule = (path: string) => {
     rule:
       `!(${present}) || !${cidrs}.all(c, isCIDR(c.trim())) || (${cidrs}.size() == ${families}.size() && ` +
       `${familyOf(0)} == ${number(0)} && (${families}.size() < 2 || ${familyOf(1)} == ${number(1)}))`,
-    messageExpression: `'spec.networks.${path} ' + self.${path} + ' must list one CIDR per family of ipFamilies, in its order: ' + ${families}.join(', ')`,
+    messageExpression: `'spec.networks.${path} ' + self.${path} + ' must list one CIDR per family of ipFamilies (IPv4 when unset), in its order'`,
     fieldPath: `.${path}`,
     reason: 'FieldValueInvalid',
   };

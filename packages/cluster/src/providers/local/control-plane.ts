@@ -31,6 +31,7 @@ import {
 import type { ResolvedBinaries } from '@seedbed/binaries';
 import type { ClusterConfig } from '../../config/kind-config.ts';
 import { callApi, isStatus, loadKubeConfig } from '../../kube/kube-client.ts';
+import { untilWatched } from '../../kube/watch-until.ts';
 import { componentAlive, processStartTicks, type ComponentRecord } from '../../state/state-store.ts';
 import { createClusterPki, type ClusterPki } from './cluster-pki.ts';
 import {
@@ -290,19 +291,22 @@ export function controlPlaneTasks(options: ControlPlaneOptions): ControlPlaneTas
       name: 'wait-nodes-ready',
       dependencies: ['register-nodes', 'start-kwok', 'start-kube-controller-manager'],
       run: async () => {
-        const api = loadKubeConfig(layout.kubeconfigs.admin).makeApiClient(CoreV1Api);
-        let last: V1Node[] = [];
+        const kubeConfig = loadKubeConfig(layout.kubeconfigs.admin);
+        const api = kubeConfig.makeApiClient(CoreV1Api);
+        let last: readonly V1Node[] = [];
         const kwok = handles.get('kwok')!;
-        await new Wait({
+        // driven by a watch on the nodes; the interval only catches kwok exiting
+        const wait = new Wait({
           what: `${config.nodes.length} nodes to be Ready with ${config.families.join('+')} podCIDRs`,
           timeoutMs: options.nodesTimeoutMs ?? options.timeoutMs ?? NODES_READY_TIMEOUT_MS,
-          intervalMs: 100,
+          intervalMs: 1_000,
           signal,
           component: { name: 'kwok', logTail: () => [`nodes: ${describeNodes(last)}`, ...kwok.logTail(15)] },
-        }).until(async () => {
+        });
+        await untilWatched({ kubeConfig, path: '/api/v1/nodes', list: () => api.listNode() }, wait, (nodes) => {
           if (kwok.exit) throw new PermanentError('COMPONENT_EXITED', `kwok exited (${kwok.exit.signal ?? `code ${kwok.exit.code}`}):\n${kwok.logTail(20).join('\n')}`);
-          last = (await api.listNode()).items;
-          return last.length === config.nodes.length && last.every((n) => nodeReady(n, config.families.length));
+          last = nodes;
+          return nodes.length === config.nodes.length && nodes.every((n) => nodeReady(n, config.families.length));
         });
       },
     },
@@ -316,7 +320,7 @@ export function nodeReady(node: V1Node, families: number): boolean {
   return ready && (node.spec?.podCIDRs?.length ?? 0) === families;
 }
 
-function describeNodes(nodes: V1Node[]): string {
+function describeNodes(nodes: readonly V1Node[]): string {
   if (nodes.length === 0) return 'none registered';
   return nodes
     .map((n) => `${n.metadata?.name} Ready=${n.status?.conditions?.find((c) => c.type === 'Ready')?.status ?? 'unknown'} podCIDRs=${n.spec?.podCIDRs?.join(',') || 'none'}`)
