@@ -9,19 +9,30 @@ export interface Clock {
   sleep(ms: number, signal?: AbortSignal): Promise<void>;
 }
 
+/** setTimeout's limit: longer delays fire after 1 ms (with a TimeoutOverflowWarning), so longer sleeps are chained. */
+export const MAX_TIMEOUT_MS = 2 ** 31 - 1;
+
 export const systemClock: Clock = {
   now: () => performance.now(),
   sleep: (ms, signal) =>
     new Promise<void>((resolve, reject) => {
       if (signal?.aborted) return reject(signal.reason);
-      const timer = setTimeout(() => {
-        signal?.removeEventListener('abort', onAbort);
-        resolve();
-      }, ms);
+      // a certificate rotating at 70–90% of a year sleeps for months: wait in steps setTimeout can hold
+      const deadline = performance.now() + ms;
+      let timer: NodeJS.Timeout;
+      const arm = (left: number) => {
+        timer = setTimeout(() => {
+          const rest = deadline - performance.now();
+          if (rest > 0 && left > MAX_TIMEOUT_MS) return arm(rest);
+          signal?.removeEventListener('abort', onAbort);
+          resolve();
+        }, Math.min(left, MAX_TIMEOUT_MS));
+      };
       const onAbort = () => {
         clearTimeout(timer);
         reject(signal?.reason);
       };
+      arm(ms);
       signal?.addEventListener('abort', onAbort, { once: true });
     }),
 };

@@ -12,7 +12,7 @@ export {
   type Problem,
   type ErrorOptions,
 } from './errors.ts';
-export { systemClock, FakeClock, type Clock } from './clock.ts';
+export { systemClock, FakeClock, MAX_TIMEOUT_MS, type Clock } from './clock.ts';
 export { createLogger, consoleProgress, silentProgress, type Logger, type Progress, type LogSink, type ConsoleProgressOptions } from './logger.ts';
 export { Wait, DEFAULT_WAIT_TIMEOUT_MS, DEFAULT_WAIT_INTERVAL_MS, type WaitOptions, type Check, type Wakeup } from './wait.ts';
 export { Flow, FlowError, progressPercent, type FlowRunOptions, type FlowResult } from './flow/flow.ts';

@@ -9,7 +9,7 @@ import { setMaxListeners } from 'node:events';
 import { CustomObjectsApi, makeInformer, type KubeConfig, type KubernetesListObject, type KubernetesObject } from '@kubernetes/client-node';
 import { LOCAL_CLUSTER_BINARIES, resolveBinaries, type ResolvedBinaries } from '@seedbed/binaries';
 import { KubeRaw, componentAlive, isStatusCode, loadKubeConfig, restartOnError, type ComponentRecord } from '@seedbed/cluster';
-import { CleanupStack, FlowError, SeedbedError, WorkQueue, createLogger, describeError, type Clock, type FlowEvent, systemClock } from '@seedbed/core';
+import { CleanupStack, FlowError, MAX_TIMEOUT_MS, SeedbedError, WorkQueue, createLogger, describeError, type Clock, type FlowEvent, systemClock } from '@seedbed/core';
 import { GROUP, SHOOTS_PATH, SHOOT_FINALIZER, VERSION, seedPath, shootPath, type Condition, type LastOperationType, type Seed, type Shoot } from '@seedbed/gardener-api';
 import { shootClusterConfig, shootTechnicalId } from './control-plane/shoot-cluster-config.ts';
 import { ShootRuntimeStore } from './control-plane/shoot-runtime.ts';
@@ -370,7 +370,7 @@ export class Gardenlet {
             // a certificate expiring without any event still has to turn EveryNodeReady False
             clearTimeout(expiryTimer);
             const expiry = nextExpiry(serving.nodes, now);
-            if (expiry !== undefined && expiry - now < MAX_TIMER_MS) {
+            if (expiry !== undefined && expiry - now < MAX_TIMEOUT_MS) {
               expiryTimer = setTimeout(() => state.monitor === monitor && monitor.refresh(), expiry - now + 20).unref();
             }
             if (JSON.stringify(certificates) !== lastCertificates) {
@@ -431,9 +431,6 @@ export class Gardenlet {
     }
   }
 }
-
-/** setTimeout fires at once for delays beyond 2^31-1 ms. */
-const MAX_TIMER_MS = 2 ** 31 - 1;
 
 /** The shoot's setting; an invalid one (the flow fails on it) counts as off here, with the validation message. */
 function servingSettingOf(shoot: Shoot): KubeletServingSetting {
