@@ -9,8 +9,9 @@ beforeAll(async () => {
   ca = await CertificateAuthority.create('test-kubelet-serving-ca');
 });
 
+let revision = 100;
 const csr = (name: string, node: string, at: number, status: V1CertificateSigningRequest['status'] = {}, username = `system:node:${node}`): V1CertificateSigningRequest => ({
-  metadata: { name, creationTimestamp: new Date(at) },
+  metadata: { name, creationTimestamp: new Date(at), resourceVersion: String(revision++) },
   spec: { signerName: KUBELET_SERVING_SIGNER, request: '', username, groups: ['system:nodes'] },
   status,
 });
@@ -29,6 +30,13 @@ describe('nodeServingCertificates', () => {
     expect(n0!.issued).toBe(2);
     expect(n0!.latest).toBeUndefined();
     expect(servingProblem(n0!, 3_000)).toBeUndefined();
+  });
+
+  it('orders CSRs of the same second by resourceVersion (a rotation within the second of the first request)', async () => {
+    const first = await issued('csr-z', 'n0', 1_000, ['fd00::2']);
+    const second = await issued('csr-a', 'n0', 1_000, ['fd00::2']);
+    expect(nodeServingCertificates([second.csr, first.csr], ['n0'])[0]!.current!.csr).toBe('csr-a');
+    expect(nodeServingCertificates([first.csr, second.csr], ['n0'])[0]!.current!.csr).toBe('csr-a');
   });
 
   it('keeps a node with a valid certificate healthy when a newer CSR in its name was denied', async () => {

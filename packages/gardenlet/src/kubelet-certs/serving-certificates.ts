@@ -34,6 +34,14 @@ export interface NodeServingCertificates {
 }
 
 const created = (csr: V1CertificateSigningRequest) => new Date(csr.metadata?.creationTimestamp ?? 0).getTime();
+/**
+ * Creation order: creationTimestamp has whole seconds, and a rotation often
+ * lands in the second of the previous request; ties go by resourceVersion
+ * (etcd's revision: opaque by contract, but a CSR is written last when it is
+ * issued, before its successor is even created).
+ */
+const byCreation = (a: V1CertificateSigningRequest, b: V1CertificateSigningRequest) =>
+  created(a) - created(b) || Number(a.metadata?.resourceVersion ?? 0) - Number(b.metadata?.resourceVersion ?? 0);
 
 /** Facts from one CSR's certificate; undefined when it carries none or it does not parse. */
 export function servingCertificate(csr: V1CertificateSigningRequest): ServingCertificate | undefined {
@@ -55,7 +63,7 @@ export function servingCertificate(csr: V1CertificateSigningRequest): ServingCer
 }
 
 export function nodeServingCertificates(csrs: readonly V1CertificateSigningRequest[], nodes: readonly string[]): NodeServingCertificates[] {
-  const serving = csrs.filter((c) => c.spec.signerName === KUBELET_SERVING_SIGNER).sort((a, b) => created(a) - created(b));
+  const serving = csrs.filter((c) => c.spec.signerName === KUBELET_SERVING_SIGNER).sort(byCreation);
   return nodes.map((node) => {
     const own = serving.filter((c) => nodeNameOf(c) === node);
     const issued = own.map((c) => ({ csr: c, cert: servingCertificate(c) })).filter((x) => x.cert);
