@@ -98,8 +98,10 @@ export async function assembleNodeImage(input: AssembleInput): Promise<void> {
     const missing = missingImages(input.expectedImages, listed);
     if (missing.length) throw new AssembleError('IMAGES_MISSING', `after the import the node's containerd lacks: ${missing.join(', ')}`);
     info(`   ${input.imageArchives.length} image archives imported (${input.expectedImages.length} names)`);
-    // stop containerd and leave no trace of the build run in the image
-    await exec('pkill containerd; for i in $(seq 1 50); do pgrep -x containerd >/dev/null || break; sleep 0.1; done; ! pgrep -x containerd');
+    // stop containerd and leave no trace of the build run in the image; `sleep` as pid 1 never reaps it, so an
+    // exited containerd stays a zombie (state Z): wait until no containerd is left in another state
+    const running = `ps -C containerd -o stat= | grep -qv '^Z'`;
+    await exec(`pkill containerd; for i in $(seq 1 100); do ${running} || break; sleep 0.1; done; ! ${running}`);
     await exec('rm -rf /run/containerd /var/log/containerd-build.log /tmp/* /var/tmp/*');
 
     await docker.run(['commit', '--change', 'ENTRYPOINT [ "/usr/local/bin/entrypoint", "/sbin/init" ]', '--change', 'ENV container=docker', name, committed], { signal });

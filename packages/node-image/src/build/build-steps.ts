@@ -94,7 +94,9 @@ export function buildSteps(build: BuildEnvironment): BuildStep[] {
       title: binaryStep.title,
       dependencies: i > 0 ? [binaryStepNames[i - 1]!] : [],
       run: async ({ signal }) => {
-        const resolved = await resolveBinaries({ names: binaryStep.binaries, env: build.env, progress: build.progress, signal, toolsDir: build.toolsDir });
+        // the go builder's own start/done lines would repeat this step's; its periodic package counts are kept
+        const goProgress: Progress = { info: (line) => build.progress.info(line), step: () => {} };
+        const resolved = await resolveBinaries({ names: binaryStep.binaries, env: build.env, progress: goProgress, signal, toolsDir: build.toolsDir });
         if (resolved.source !== 'built') markCached(binaryStep.name);
         for (const n of binaryStep.binaries) state.binaries.set(n, resolved.path(n));
       },
