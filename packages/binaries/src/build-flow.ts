@@ -1,7 +1,7 @@
 /**
  * Builds the binaries of the tool modules missing from the cache as a flow of
  * named steps, one binary after the other (go build uses every core itself):
- * first `go list` counts each binary's packages, then each binary is built
+ * after a first line saying why, `go list` counts each binary's packages, then each binary is built
  * into its tool's temp directory, and a tool's directory is renamed into the
  * cache only when all its binaries are built, so an interrupted build never
  * leaves a partial cache entry. Progress: build-progress.ts.
@@ -13,7 +13,7 @@ import { join } from 'node:path';
 import { Flow, formatDuration, systemClock, type Clock, type Progress, type Task } from '@seedbed/core';
 import type { BinaryName, ToolModule } from './catalog.ts';
 import { checkPrerequisite, goBuild, listPackages } from './go-builder.ts';
-import { BuildReporter, whyLine, type BuildStep } from './build-progress.ts';
+import { BuildReporter, planLine, whyLine, type BuildStep } from './build-progress.ts';
 
 export interface ToolBuild {
   tool: ToolModule;
@@ -67,10 +67,16 @@ const tempDir = (build: ToolBuild) => `${build.targetDir}.tmp-${process.pid}`;
 export async function buildTools(options: BuildToolsOptions): Promise<void> {
   const clock = options.clock ?? systemClock;
   for (const { tool } of options.builds) await checkPrerequisite(tool);
-  const binaries = await plan(options);
-  options.progress.info(
-    whyLine({ firstRun: options.firstRun, steps: binaries.map((b) => b.step), binDir: options.binDir, cores: options.cores ?? availableParallelism() }),
-  );
+  const modules = options.builds.map((b) => ({ module: b.tool.module, version: b.version, binaries: Object.keys(b.tool.binaries) }));
+  options.progress.info(whyLine({ firstRun: options.firstRun, modules, binDir: options.binDir }));
+  const planning = 'count the packages (go list -deps; a first run downloads the pinned modules)';
+  options.progress.live?.(` • ${planning}`);
+  const planStarted = clock.now();
+  const binaries = await plan(options).catch((error: unknown) => {
+    options.progress.step(planning, 'failed');
+    throw error;
+  });
+  options.progress.step(planLine(binaries.map((b) => b.step), options.cores ?? availableParallelism()), 'done', formatDuration(clock.now() - planStarted));
   const reporter = new BuildReporter(options.progress, clock);
   const tasks: Task[] = [];
   let previous: string | undefined;

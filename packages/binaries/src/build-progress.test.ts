@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { FakeClock, consoleProgress } from '@seedbed/core';
-import { BuildReporter, HEARTBEAT_MS, REDRAW_MS, bar, estimateMinutes, liveLine, whyLine, type BuildStep } from './build-progress.ts';
+import { BuildReporter, HEARTBEAT_MS, REDRAW_MS, bar, estimateMinutes, liveLine, planLine, whyLine, type BuildStep } from './build-progress.ts';
 
 const step = (index: number, binary: string, packages: number): BuildStep => ({
   index,
@@ -18,34 +18,35 @@ function capture(tty: boolean) {
   return { lines, raw, progress: consoleProgress((l) => lines.push(l), { tty, writeRaw: (t) => raw.push(t) }) };
 }
 
-describe('the first line', () => {
-  it('says why, what, roughly how long and where it is cached', () => {
+describe('the first lines', () => {
+  it('say why, what and where it is cached, before anything runs', () => {
     const line = whyLine({
       firstRun: true,
-      steps: [step(1, 'kube-apiserver', 2030), step(2, 'kubectl', 300)],
+      modules: [{ module: 'k8s.io/kubernetes', version: 'v1.36.3', binaries: ['kube-apiserver', 'kubectl'] }],
       binDir: '/home/dev/.cache/seedbed/bin',
-      cores: 2,
       home: '/home/dev',
     });
+    expect(line).toBe('first run on this machine: building kube-apiserver, kubectl (k8s.io/kubernetes v1.36.3) from source with go; cached in ~/.cache/seedbed/bin');
+  });
+
+  it('name a new pin when something was cached before, one module per group', () => {
+    const line = whyLine({
+      firstRun: false,
+      modules: [
+        { module: 'k8s.io/kubernetes', version: 'v1.36.3', binaries: ['kubectl'] },
+        { module: 'go.etcd.io/etcd/server/v3', version: 'v3.6.8', binaries: ['etcd'] },
+      ],
+      binDir: '/var/cache/seedbed/bin',
+      home: '/root',
+    });
     expect(line).toBe(
-      'first run on this machine: building kube-apiserver, kubectl (k8s.io/kubernetes v1.36.3) from source with go, ' +
-        'about 10 minutes on 2 cores (2330 packages); cached in ~/.cache/seedbed/bin',
+      'not in the cache yet (a new pin or a new tool): building kubectl (k8s.io/kubernetes v1.36.3); etcd (go.etcd.io/etcd/server/v3 v3.6.8) from source with go; cached in /var/cache/seedbed/bin',
     );
   });
 
-  it('names a new pin when something was cached before, and one module per group', () => {
-    const line = whyLine({
-      firstRun: false,
-      steps: [step(1, 'kubectl', 60), { ...step(2, 'etcd', 30), module: 'go.etcd.io/etcd/server/v3', version: 'v3.6.8' }],
-      binDir: '/var/cache/seedbed/bin',
-      cores: 4,
-      home: '/root',
-    });
-    expect(line).toMatch(/^not in the cache yet \(a new pin or a new tool\): building kubectl \(k8s.io\/kubernetes v1.36.3\); etcd \(go.etcd.io\/etcd\/server\/v3 v3.6.8\)/);
-    expect(line).toMatch(/about 1 minute on 4 cores \(90 packages\); cached in \/var\/cache\/seedbed\/bin$/);
-  });
-
-  it('estimates from the package count and the cores, never below a minute', () => {
+  it('then say how much and roughly how long, from the package count and the cores', () => {
+    expect(planLine([step(1, 'kube-apiserver', 2030), step(2, 'kubectl', 300)], 2)).toBe('2 binaries, 2330 packages to compile: about 10 minutes on 2 cores');
+    expect(planLine([step(1, 'kubectl', 30)], 1)).toBe('1 binary, 30 packages to compile: about 1 minute on 1 core');
     expect(estimateMinutes(2400, 2)).toBe(10);
     expect(estimateMinutes(2400, 4)).toBe(5);
     expect(estimateMinutes(10, 2)).toBe(1);

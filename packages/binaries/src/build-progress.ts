@@ -1,6 +1,8 @@
 /**
  * What a build from source shows. First a line that says why (first run on
- * this machine, what is built, roughly how long, where it is cached); then per
+ * this machine, what is built, where it is cached), then how much and roughly
+ * how long once `go list -deps` counted the packages (a first run downloads
+ * the pinned modules for that, so it is a step of its own); then per
  * binary its index out of the total, module@version, packages compiled out of
  * what `go list -deps` counted, and the elapsed time: on a terminal as one live
  * bar, elsewhere as one line per step with its duration and, while a long step
@@ -56,27 +58,24 @@ function tildePath(path: string, home: string): string {
 export interface WhyLineInput {
   /** No binary of any version is cached yet. */
   firstRun: boolean;
-  steps: readonly BuildStep[];
+  /** Per tool module: its module, version and the binaries built from it. */
+  modules: ReadonlyArray<{ module: string; version: string; binaries: readonly string[] }>;
   binDir: string;
-  cores: number;
   home?: string;
 }
 
-/** "first run on this machine: building kube-apiserver, kubectl (k8s.io/kubernetes v1.36.3) from source with go, about 11 minutes on 2 cores (2623 packages); cached in ~/.cache/seedbed/bin" */
+/** The first line, before anything runs: "first run on this machine: building kube-apiserver, kubectl (k8s.io/kubernetes v1.36.3) from source with go; cached in ~/.cache/seedbed/bin" */
 export function whyLine(input: WhyLineInput): string {
-  const modules = new Map<string, string[]>();
-  for (const step of input.steps) {
-    const key = `${step.module} ${step.version}`;
-    modules.set(key, [...(modules.get(key) ?? []), step.binary]);
-  }
-  const what = [...modules].map(([module, binaries]) => `${binaries.join(', ')} (${module})`).join('; ');
-  const packages = input.steps.reduce((sum, s) => sum + s.packages, 0);
+  const what = input.modules.map((m) => `${m.binaries.join(', ')} (${m.module} ${m.version})`).join('; ');
   const reason = input.firstRun ? 'first run on this machine' : 'not in the cache yet (a new pin or a new tool)';
-  const minutes = estimateMinutes(packages, input.cores);
-  return (
-    `${reason}: building ${what} from source with go, about ${minutes} minute${minutes === 1 ? '' : 's'} on ${input.cores} ` +
-    `core${input.cores === 1 ? '' : 's'} (${packages} packages); cached in ${tildePath(input.binDir, input.home ?? homedir())}`
-  );
+  return `${reason}: building ${what} from source with go; cached in ${tildePath(input.binDir, input.home ?? homedir())}`;
+}
+
+/** The line once `go list -deps` counted the packages: how much and roughly how long. */
+export function planLine(steps: readonly BuildStep[], cores: number): string {
+  const packages = steps.reduce((sum, s) => sum + s.packages, 0);
+  const minutes = estimateMinutes(packages, cores);
+  return `${steps.length} binar${steps.length === 1 ? 'y' : 'ies'}, ${packages} packages to compile: about ${minutes} minute${minutes === 1 ? '' : 's'} on ${cores} core${cores === 1 ? '' : 's'}`;
 }
 
 /** Turns a build's events into progress output (see the file comment). */
