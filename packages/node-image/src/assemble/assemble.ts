@@ -69,7 +69,11 @@ export async function assembleNodeImage(input: AssembleInput): Promise<void> {
   const context = await mkdtemp(join(tmpdir(), 'seedbed-node-image-'));
   await docker.removeContainers([name]);
   try {
-    await docker.run(['run', '-d', '--name', name, '--label', `${BUILD_LABEL}=${process.pid}`, '--entrypoint', 'sleep', '--security-opt', 'seccomp=unconfined', input.rootfsImage, 'infinity'], { signal });
+    // no network: the build needs none, and it must not depend on the engine's bridge
+    await docker.run(
+      ['run', '-d', '--name', name, '--label', `${BUILD_LABEL}=${process.pid}`, '--network', 'none', '--entrypoint', 'sleep', '--security-opt', 'seccomp=unconfined', input.rootfsImage, 'infinity'],
+      { signal },
+    );
     const exec = (script: string) => docker.run(['exec', name, 'sh', '-c', script], { signal });
     info('   copying kind\'s files and the pinned binaries in');
     await docker.run(['cp', `${input.overlayDir}/.`, `${name}:/`], { signal });

@@ -31,7 +31,7 @@ describe.skipIf(!engineCanExist)('node image build (needs Docker/Podman or Debia
   const inNode = async (script: string) => {
     const name = `seedbed-node-image-test-${process.pid}-${containers.length}`;
     containers.push(name);
-    return docker.output(['run', '--rm', '--name', name, '--entrypoint', 'sh', first.image, '-c', script]);
+    return docker.output(['run', '--rm', '--name', name, '--network', 'none', '--entrypoint', 'sh', first.image, '-c', script]);
   };
 
   beforeAll(async () => {
