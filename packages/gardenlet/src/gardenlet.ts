@@ -258,6 +258,8 @@ export class Gardenlet {
       step(key, `write status ${state_}`, () => this.writer.operation(current, type, state_, percent, description, extra)).then((s) => void (s && (current = s)));
     await write('Processing', `${type === 'Create' ? 'Creating' : 'Reconciling'} the shoot`, { technicalID: id, seedName: this.options.seedName, gardener: this.writer.gardener() });
     const cleanup = new CleanupStack();
+    /** Progress writes, in order; the final state is written only after them, so none overwrites it. */
+    let writes = Promise.resolve();
     try {
       const config = shootClusterConfig(shoot, seed);
       parseRegistryConfig(shoot);
@@ -267,7 +269,6 @@ export class Gardenlet {
         faults: this.faults, version: this.version,
         resume,
       });
-      let writes = Promise.resolve();
       await flow.run({
         clock: this.clock,
         signal: this.aborter.signal,
@@ -293,6 +294,7 @@ export class Gardenlet {
     } catch (error) {
       // stopped mid-flow: leave the operation Processing for the next gardenlet to resume
       if (this.stopped) return;
+      await writes;
       state.attempts++;
       const failures = error instanceof FlowError ? error.failures : [{ task: 'prepare', error }];
       if (error instanceof FlowError) percent = error.percent;
