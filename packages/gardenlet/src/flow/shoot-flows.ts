@@ -13,7 +13,7 @@ import { join } from 'node:path';
 import { AppsV1Api } from '@kubernetes/client-node';
 import { CleanupStack, Flow, KILL_WAIT_MS, PermanentError, STOP_GRACE_MS, Wait, type Task } from '@seedbed/core';
 import type { ResolvedBinaries } from '@seedbed/binaries';
-import { KubeRaw, componentAlive, controlPlaneTasks, isStatusCode, loadKubeConfig, type ClusterConfig, type ControlPlaneTasks, type Ports } from '@seedbed/cluster';
+import { KubeRaw, componentAlive, controlPlaneTasks, isStatusCode, loadKubeConfig, untilWatched, type ClusterConfig, type ControlPlaneTasks, type Ports } from '@seedbed/cluster';
 import type { Shoot } from '@seedbed/gardener-api';
 import { corednsObjects } from '../control-plane/coredns.ts';
 import { registryCacheTasks, removeRegistryCacheTask } from '../extensions/registry-cache-deployer.ts';
@@ -124,10 +124,13 @@ export async function createShootFlow(options: ShootFlowOptions): Promise<ShootF
       // 100% only once every node serves with an issued certificate
       dependencies: ['deploy-coredns', 'wait-nodes-ready', ...(certs.enabled ? [NODE_AGENTS_TASK] : [])],
       run: async ({ signal }) => {
-        const apps = shootKubeconfig().makeApiClient(AppsV1Api);
-        await new Wait({ what: 'CoreDNS to be available in the shoot', timeoutMs: SYSTEM_COMPONENTS_TIMEOUT_MS, intervalMs: 100, signal }).until(async () => {
-          const d = await apps.readNamespacedDeployment({ name: 'coredns', namespace: 'kube-system' });
-          return (d.status?.availableReplicas ?? 0) >= (d.spec?.replicas ?? 1);
+        const kubeConfig = shootKubeconfig();
+        const apps = kubeConfig.makeApiClient(AppsV1Api);
+        // driven by a watch on kube-system's deployments, not polled
+        const wait = new Wait({ what: 'CoreDNS to be available in the shoot', timeoutMs: SYSTEM_COMPONENTS_TIMEOUT_MS, intervalMs: 5_000, signal });
+        await untilWatched({ kubeConfig, path: '/apis/apps/v1/namespaces/kube-system/deployments', list: () => apps.listNamespacedDeployment({ namespace: 'kube-system' }) }, wait, (deployments) => {
+          const d = deployments.find((o) => o.metadata?.name === 'coredns');
+          return !!d && (d.status?.availableReplicas ?? 0) >= (d.spec?.replicas ?? 1);
         });
       },
     },
