@@ -18,8 +18,8 @@ import { assembleNodeImage } from '../assemble/assemble.ts';
 import { NODE_BINARY_PATHS, writeNodeOverlay } from '../assemble/node-overlay.ts';
 import type { DockerCli } from '../docker/docker-cli.ts';
 import { removeTree } from '../fs/mounts.ts';
-import { componentRecipes, componentTags, type Component, type RequestedImages } from '../images/component-images.ts';
-import { packLayer, writeImageArchive } from '../images/image-archive.ts';
+import { componentRecipes, componentTags, type RequestedImages } from '../images/component-images.ts';
+import { packLayer, writeImageArchive, type ImageArchiveSpec } from '../images/image-archive.ts';
 import { criBaseSpec, goModuleDir, readKindSource, type KindSource } from '../kind/kind-source.ts';
 import { buildPause, pauseVersion } from '../pause/pause.ts';
 import { pinHash } from '../pins/pins.ts';
@@ -46,7 +46,8 @@ interface BuildState {
   binaries: Map<string, string>;
   pause?: string;
   rootfs: Map<string, string>;
-  archives: Map<Component, string>;
+  /** `docker save`-format archives to import into the node's containerd. */
+  archives: string[];
   expectedImages: string[];
 }
 
@@ -61,7 +62,7 @@ export function savedImageName(tag: string): string {
 
 export function buildSteps(build: BuildEnvironment): BuildStep[] {
   const { plan, cache, markCached } = build;
-  const state: BuildState = { binaries: new Map(), rootfs: new Map(), archives: new Map(), expectedImages: [] };
+  const state: BuildState = { binaries: new Map(), rootfs: new Map(), archives: [], expectedImages: [] };
   const binaryStepNames = plan.binarySteps.map((s) => s.name);
   const steps: BuildStep[] = [];
 
@@ -141,7 +142,7 @@ export function buildSteps(build: BuildEnvironment): BuildStep[] {
           rootfsTar: state.rootfs.get('node')!,
           rootfsImage: `seedbed/kind-node-rootfs:${pinHash(plan.rootfs.find((r) => r.name === 'node'))}`,
           overlayDir: overlay,
-          imageArchives: [...state.archives.values()],
+          imageArchives: state.archives,
           expectedImages: state.expectedImages,
           signal,
           clock,
@@ -181,7 +182,9 @@ async function writeComponentImages(build: BuildEnvironment, state: BuildState, 
   const base = state.rootfs.get('image-base')!;
   const baseSpec = build.plan.rootfs.find((r) => r.name === 'image-base');
   const source = (from: string) => (from === 'pause' ? state.pause! : state.binaries.get(from));
-  let made = 0;
+  const images: ImageArchiveSpec[] = [];
+  const keys: string[] = [];
+  let layersMade = 0;
   for (const recipe of componentRecipes(CNI_DAEMON_BINARY)) {
     const files = recipe.files.map((f) => {
       const path = source(f.from);
@@ -195,6 +198,7 @@ async function writeComponentImages(build: BuildEnvironment, state: BuildState, 
       base: recipe.base === 'image-base' ? baseSpec : 'scratch',
       versions: files.map((f) => (f.from === 'pause' ? basename(f.path) : `${f.from} ${binaryVersion(build.plan, f.from)}`)),
     });
+    keys.push(key);
     const layers: string[] = recipe.base === 'image-base' ? [base] : [];
     if (files.length) {
       const layer = await build.cache.produce(`layers/${recipe.component}-${key}.tar`, async (tmp) => {
@@ -211,16 +215,16 @@ async function writeComponentImages(build: BuildEnvironment, state: BuildState, 
           await removeTree(dir);
         }
       });
+      if (layer.made) layersMade++;
       layers.push(layer.path);
     }
-    const archive = await build.cache.produce(`images/${recipe.component}-${key}.tar`, (tmp) =>
-      writeImageArchive({ tags: tags.get(recipe.component)!, layers, config: { entrypoint: recipe.entrypoint } }, tmp, signal),
-    );
-    if (archive.made) made++;
-    state.archives.set(recipe.component, archive.path);
+    images.push({ tags: tags.get(recipe.component)!, layers, config: { entrypoint: recipe.entrypoint } });
   }
-  if (made === 0) build.markCached('images');
-  else build.progress.info(`   ${made} of ${state.archives.size} component images written`);
+  // one archive for all of them: the shared base layer is stored (and copied into the node) once
+  const archive = await build.cache.produce(`images/components-${pinHash(keys)}.tar`, (tmp) => writeImageArchive(images, tmp, signal));
+  state.archives = [archive.path];
+  if (!archive.made) build.markCached('images');
+  else build.progress.info(`   ${images.length} component images written (${layersMade} new layers)`);
 }
 
 function debianMirror(env: NodeJS.ProcessEnv): string {

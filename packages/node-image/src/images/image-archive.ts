@@ -1,6 +1,6 @@
 /**
- * Writes a container image as a `docker save` archive (manifest.json, the
- * config blob named by its sha256, one layer.tar per layer) without a
+ * Writes container images as a `docker save` archive (manifest.json, each
+ * config blob named by its sha256, one layer.tar per distinct layer) without a
  * container engine. `ctr images import` and `docker load` both read it. Layers
  * are plain (uncompressed) tars; their sha256 is the diff id. A layer made
  * from a directory is packed deterministically (sorted, mtime 0, root-owned),
@@ -69,29 +69,43 @@ export async function packLayer(dir: string, tarPath: string, signal?: AbortSign
   );
 }
 
-/** Writes the archive to `archivePath`, staging in `<archivePath>-staging` (removed afterwards). */
-export async function writeImageArchive(spec: ImageArchiveSpec, archivePath: string, signal?: AbortSignal): Promise<void> {
-  if (spec.tags.length === 0) throw new Error('an image archive needs at least one tag');
+/**
+ * Writes one archive holding every image in `images` to `archivePath`
+ * (staging in `<archivePath>-staging`, removed afterwards). A layer several
+ * images share (the small Debian base) is stored once, as `docker save a b`
+ * does, and `ctr images import` / `docker load` take all images in one go.
+ */
+export async function writeImageArchive(images: readonly ImageArchiveSpec[], archivePath: string, signal?: AbortSignal): Promise<void> {
+  if (images.length === 0) throw new Error('an image archive needs at least one image');
+  const untagged = images.filter((i) => i.tags.length === 0);
+  if (untagged.length) throw new Error(`an image archive needs at least one tag per image (${untagged.length} without)`);
   const staging = `${archivePath}-staging`;
   await removeTree(staging);
   await mkdir(staging, { recursive: true });
   try {
-    const diffIds: string[] = [];
-    const layerPaths: string[] = [];
-    for (const layer of spec.layers) {
-      const digest = await sha256File(layer);
-      diffIds.push(digest);
-      layerPaths.push(`${digest}/layer.tar`);
-      await mkdir(join(staging, digest), { recursive: true });
-      // same filesystem (the cache): a hard link costs nothing; else copy
-      await link(layer, join(staging, digest, 'layer.tar')).catch(() => copyFile(layer, join(staging, digest, 'layer.tar')));
+    const digests = new Map<string, string>();
+    const entries = new Set<string>(['manifest.json']);
+    const manifest: Array<{ Config: string; RepoTags: readonly string[]; Layers: string[] }> = [];
+    for (const image of images) {
+      const diffIds: string[] = [];
+      for (const layer of image.layers) {
+        const digest = digests.get(layer) ?? (await sha256File(layer));
+        digests.set(layer, digest);
+        diffIds.push(digest);
+        if (entries.has(digest)) continue;
+        entries.add(digest);
+        await mkdir(join(staging, digest), { recursive: true });
+        // same filesystem (the cache): a hard link costs nothing; else copy
+        await link(layer, join(staging, digest, 'layer.tar')).catch(() => copyFile(layer, join(staging, digest, 'layer.tar')));
+      }
+      const configJson = imageConfigJson(image, diffIds);
+      const configName = `${createHash('sha256').update(configJson).digest('hex')}.json`;
+      await writeFile(join(staging, configName), configJson);
+      entries.add(configName);
+      manifest.push({ Config: configName, RepoTags: image.tags, Layers: diffIds.map((d) => `${d}/layer.tar`) });
     }
-    const configJson = imageConfigJson(spec, diffIds);
-    const configName = `${createHash('sha256').update(configJson).digest('hex')}.json`;
-    await writeFile(join(staging, configName), configJson);
-    await writeFile(join(staging, 'manifest.json'), JSON.stringify([{ Config: configName, RepoTags: spec.tags, Layers: layerPaths }]));
+    await writeFile(join(staging, 'manifest.json'), JSON.stringify(manifest));
     // named entries, not `.`: readers look up `manifest.json`, not `./manifest.json`
-    const entries = ['manifest.json', configName, ...new Set(diffIds)];
     await runCommand('tar', ['--numeric-owner', '-C', staging, '-cf', archivePath, ...entries], { signal });
   } finally {
     await removeTree(staging);
