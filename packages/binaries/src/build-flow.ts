@@ -7,9 +7,9 @@
  * leaves a partial cache entry. Progress: build-progress.ts.
  */
 import { availableParallelism } from 'node:os';
-import { existsSync } from 'node:fs';
+import { existsSync, readdirSync } from 'node:fs';
 import { mkdir, rename, rm } from 'node:fs/promises';
-import { join } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 import { Flow, formatDuration, systemClock, type Clock, type Progress, type Task } from '@seedbed/core';
 import type { BinaryName, ToolModule } from './catalog.ts';
 import { checkPrerequisite, goBuild, listPackages } from './go-builder.ts';
@@ -64,9 +64,29 @@ async function plan(options: BuildToolsOptions): Promise<PlannedBinary[]> {
 
 const tempDir = (build: ToolBuild) => `${build.targetDir}.tmp-${process.pid}`;
 
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    // EPERM: it runs as another user
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/** Removes the temp directories of builds whose process is gone (killed before it could clean up). */
+async function removeAbandoned(build: ToolBuild): Promise<void> {
+  const dir = dirname(build.targetDir);
+  if (!existsSync(dir)) return;
+  const prefix = `${basename(build.targetDir)}.tmp-`;
+  const abandoned = readdirSync(dir).filter((name) => name.startsWith(prefix) && !alive(Number(name.slice(prefix.length))));
+  await Promise.all(abandoned.map((name) => rm(join(dir, name), { recursive: true, force: true })));
+}
+
 export async function buildTools(options: BuildToolsOptions): Promise<void> {
   const clock = options.clock ?? systemClock;
   for (const { tool } of options.builds) await checkPrerequisite(tool);
+  for (const build of options.builds) await removeAbandoned(build);
   const modules = options.builds.map((b) => ({ module: b.tool.module, version: b.version, binaries: Object.keys(b.tool.binaries) }));
   options.progress.info(whyLine({ firstRun: options.firstRun, modules, binDir: options.binDir }));
   const planning = 'count the packages (go list -deps; a first run downloads the pinned modules)';
