@@ -74,6 +74,7 @@ export class GardenletManager {
 
   /** Replaces a seed's gardenlet (a restart, or a new version); shoot control planes keep running. */
   restart(seed: string, overrides: Partial<GardenletOptions> = {}): Promise<Gardenlet> {
+    // the previous restart's failure was reported to its caller; this one starts regardless
     const next = (this.chains.get(seed) ?? Promise.resolve()).catch(() => {}).then(async () => {
       const current = this.gardenlets.get(seed);
       if (!current) throw new Error(`no gardenlet for seed ${seed}`);
@@ -90,6 +91,7 @@ export class GardenletManager {
   async stop(): Promise<void> {
     this.stopped = true;
     await this.informer?.stop();
+    // only waits for running restarts: their failures were reported to their callers
     await Promise.all([...this.chains.values()].map((c) => c.catch(() => {})));
     await Promise.all([...this.gardenlets.values()].map((g) => g.stop()));
   }

@@ -85,6 +85,7 @@ export class StateStore {
       await writeFile(`${file}.tmp`, content);
       await rename(`${file}.tmp`, file);
     });
+    // the chain only orders writes; each write's failure goes to its own caller
     this.writes = next.catch(() => {});
     return next;
   }

@@ -6,7 +6,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { isPortInUse } from '@seedbed/core';
+import { describeError, isPortInUse } from '@seedbed/core';
 import { loadKindConfig, type ClusterConfig } from '../config/kind-config.ts';
 import { shippedConfigPath, type ShippedConfig } from '../config/kind-configs.ts';
 import { LocalProvider } from '../providers/local/local-provider.ts';
@@ -37,8 +37,13 @@ export class LocalClusterFixture {
     return found;
   }
 
+  /** Deletes every cluster (each one tried), then the state root; fails naming the clusters that could not be deleted. */
   async dispose(): Promise<void> {
-    for (const name of await this.store.names()) await this.provider.delete(name).catch(() => {});
+    const failures: string[] = [];
+    for (const name of await this.store.names()) {
+      await this.provider.delete(name).catch((error: unknown) => failures.push(`${name}: ${describeError(error)}`));
+    }
     rmSync(this.root, { recursive: true, force: true });
+    if (failures.length) throw new Error(`test clusters not deleted:\n${failures.join('\n')}`);
   }
 }

@@ -150,7 +150,7 @@ async function withTimeout(task: Task, clock: Clock, outer: AbortSignal | undefi
       controller.abort(error);
       throw error;
     });
-    timeout.catch(() => {});
+    timeout.catch(() => {}); // marks it handled: the race below reports the timeout
     await Promise.race([work, timeout]);
   } finally {
     timer.abort();

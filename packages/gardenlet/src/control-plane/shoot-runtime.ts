@@ -64,6 +64,7 @@ export class ShootRuntimeStore {
       await writeFile(`${file}.tmp`, content);
       await rename(`${file}.tmp`, file);
     });
+    // the chain only orders writes; each write's failure goes to its own caller
     this.writes.set(record.technicalId, next.catch(() => {}));
     return next;
   }

@@ -11,7 +11,7 @@ import { mkdir, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { stringify } from 'yaml';
-import { KubeRaw, type ClusterConfig, type ComponentRecord } from '@seedbed/cluster';
+import { KubeRaw, isStatusCode, type ClusterConfig, type ComponentRecord } from '@seedbed/cluster';
 import { ManagedProcess, PermanentError, Wait, allocatePort, hostPort, type CleanupStack, type Task } from '@seedbed/core';
 import { processStartTicks } from '@seedbed/cluster';
 import { defaultRegistryServer, hostsFileEntry, renderHostsToml } from '@seedbed/registry-cache';
@@ -134,7 +134,9 @@ export function removeRegistryCacheTask(shoot: Shoot, dir: string, technicalId: 
     run: async () => {
       await rm(join(dir, 'nodes'), { recursive: true, force: true });
       await rm(join(dir, 'registry-cache'), { recursive: true, force: true, maxRetries: 5, retryDelay: 100 });
-      await seedRaw.delete(`/api/v1/namespaces/${technicalId}/configmaps/${NODE_CONFIG_MAP}`).catch(() => {});
+      await seedRaw.delete(`/api/v1/namespaces/${technicalId}/configmaps/${NODE_CONFIG_MAP}`).catch((error: unknown) => {
+        if (!isStatusCode(error, 404)) throw error;
+      });
       await seedRaw.patch(`${shootPath(shoot.metadata.namespace!, shoot.metadata.name)}/status`, { status: { registryCache: null } });
     },
   };

@@ -153,6 +153,7 @@ export class ShootHealthMonitor {
     this.stopped = true;
     this.unwatchApprover?.();
     for (const t of this.timers) clearTimeout(t);
+    // a watch that already failed may reject its stop: there is nothing left to stop then
     await Promise.all(this.informers.map((i) => i.stop().catch(() => {})));
   }
 }

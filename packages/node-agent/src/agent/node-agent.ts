@@ -135,7 +135,7 @@ export class NodeAgent {
     this.timer.stop();
     await this.client.stop();
     await this.nodeInformer?.stop();
-    await this.renewing.catch(() => {});
+    await this.renewing.catch(() => {}); // only waits for a running renewal: its failure was reported when it happened
     await this.endpoint?.close();
   }
 

@@ -235,6 +235,6 @@ class BlobSender {
   private closeFile(): void {
     if (this.fileClosed) return;
     this.fileClosed = true;
-    this.options.file.close().catch(() => {});
+    this.options.file.close().catch(() => {}); // read-only handle: a close error loses nothing
   }
 }

@@ -77,12 +77,12 @@ export class BlobFill {
       this.resolveReady = resolve;
       this.rejectReady = reject;
     });
-    this.ready.catch(() => {});
+    this.ready.catch(() => {}); // marks it handled: waiters see the rejection, an unawaited one is no crash
     this.done = new Promise((resolve, reject) => {
       void this.ready.catch(reject);
       this.finish = (error) => (error ? reject(error) : resolve());
     });
-    this.done.catch(() => {});
+    this.done.catch(() => {}); // marks it handled: waiters see the rejection, an unawaited one is no crash
   }
 
   /** Calls `listener` once, at the next progress (bytes received or written) or state change. */
@@ -170,7 +170,7 @@ export class BlobFill {
       this.tick();
     } catch (error) {
       response.destroy();
-      await sink?.close().catch(() => {});
+      await sink?.close().catch(() => {}); // the fill error is the one to report
       await store.discard(this.tempPath);
       if (isNoSpace(error)) {
         store.markDiskFull();

@@ -165,7 +165,7 @@ export class BlobStore {
   }
 
   async discard(tempPath: string): Promise<void> {
-    await unlink(tempPath).catch(() => {});
+    await unlink(tempPath).catch(() => {}); // already gone, or never written: nothing to discard
   }
 
   /** Removes blobs idle for longer than the TTL. */
@@ -187,7 +187,7 @@ export class BlobStore {
     this.index.delete(digest);
     this.usedBytes -= entry.size;
     // readers that have the file open keep reading; the space frees when they close
-    await unlink(this.pathOf(digest)).catch(() => {});
+    await unlink(this.pathOf(digest)).catch(() => {}); // already gone: the index no longer counts it either way
     this.options.onEvict?.(digest, entry.size, reason);
   }
 

@@ -88,6 +88,7 @@ export class RolloutController {
   async stop(): Promise<void> {
     this.stopped = true;
     for (const t of this.timers.values()) clearTimeout(t);
+    // a watch that already failed may reject its stop: there is nothing left to stop then
     await Promise.all([...this.informers.values()].map((i) => i.stop().catch(() => {})));
     await this.idle();
   }
