@@ -6,6 +6,7 @@
  *      engine has it;
  *   3. that image's `docker save` tarball from the cache, loaded (seconds;
  *      e.g. into a fresh dockerd data root a test started);
+ *   4. with `build`, seedbed's image built now (reusing every cached step);
  * and otherwise a clear error naming `seedbed node-image build`. Nothing is
  * pulled: this machine has no registry to pull from.
  */
@@ -13,10 +14,11 @@ import { TOOL_MODULES, moduleVersion } from '@seedbed/binaries';
 import { SeedbedError, silentProgress, type Progress } from '@seedbed/core';
 import { ArtifactCache } from '../build/artifact-cache.ts';
 import { makePlan } from '../build/build-plan.ts';
+import { buildNodeImage } from '../build/node-image-build.ts';
 import { savedImageName } from '../build/build-steps.ts';
 import { DockerCli } from '../docker/docker-cli.ts';
 
-export type NodeImageSource = 'kindest/node' | 'seedbed' | 'seedbed (loaded from cache)';
+export type NodeImageSource = 'kindest/node' | 'seedbed' | 'seedbed (loaded from cache)' | 'seedbed (built)';
 
 export interface NodeImageChoice {
   image: string;
@@ -30,6 +32,8 @@ export interface NodeImageOptions {
   toolsDir?: string;
   progress?: Progress;
   signal?: AbortSignal;
+  /** When no image is found, build seedbed's (`seedbed node-image build`; minutes cold, once per machine) instead of failing. */
+  build?: boolean;
 }
 
 export class NodeImageMissingError extends SeedbedError {}
@@ -54,6 +58,10 @@ export async function resolveNodeImage(options: NodeImageOptions = {}): Promise<
     await docker.run(['load', '-i', cache.path(savedImageName(tag))], { signal: options.signal });
     progress.step(`loading ${tag} from the cache`, 'done');
     return { image: tag, source: 'seedbed (loaded from cache)' };
+  }
+  if (options.build) {
+    const built = await buildNodeImage({ docker, env, cache, toolsDir: options.toolsDir, progress, signal: options.signal });
+    return { image: built.image, source: 'seedbed (built)' };
   }
   throw new NodeImageMissingError('NODE_IMAGE_MISSING', `no kind node image: neither ${kindest} nor ${tag} is in ${docker.host}, and ${tag} is not in the cache`, {
     hint: 'build it offline with `seedbed node-image build` (about 25 minutes on a fresh 2-core machine, seconds once cached), or load kindest/node with `docker load`',
