@@ -4,6 +4,7 @@
  * or denial being written) as a histogram. Rendered in the Prometheus text
  * exposition format, or read as a snapshot with percentiles.
  */
+import { renderPrometheus } from '@seedbed/core';
 
 export const METRIC_DECISIONS = 'seedbed_csr_approver_decisions_total';
 export const METRIC_ERRORS = 'seedbed_csr_approver_errors_total';
@@ -62,21 +63,28 @@ export class ApproverMetrics {
   }
 
   render(): string {
-    const lines = [
-      `# HELP ${METRIC_DECISIONS} Kubelet serving CSRs decided, by decision and reason.`,
-      `# TYPE ${METRIC_DECISIONS} counter`,
-      `${METRIC_DECISIONS}{decision="approved",reason="${'SeedbedKubeletServingApproved'}"} ${this.approved}`,
-      ...[...this.denied].map(([reason, n]) => `${METRIC_DECISIONS}{decision="denied",reason="${reason}"} ${n}`),
-      `# HELP ${METRIC_ERRORS} Failed API calls and informer restarts, by kind.`,
-      `# TYPE ${METRIC_ERRORS} counter`,
-      ...[...this.errors].map(([kind, n]) => `${METRIC_ERRORS}{kind="${kind}"} ${n}`),
-      `# HELP ${METRIC_LATENCY} Time from the watch event that queued a CSR to its decision being written.`,
-      `# TYPE ${METRIC_LATENCY} histogram`,
-      ...LATENCY_BUCKETS.map((le, i) => `${METRIC_LATENCY}_bucket{le="${le}"} ${this.buckets[i]}`),
-      `${METRIC_LATENCY}_bucket{le="+Inf"} ${this.latencyCount}`,
-      `${METRIC_LATENCY}_sum ${this.latencySum}`,
-      `${METRIC_LATENCY}_count ${this.latencyCount}`,
-    ];
-    return `${lines.join('\n')}\n`;
+    return renderPrometheus([
+      {
+        name: METRIC_DECISIONS,
+        type: 'counter',
+        help: 'Kubelet serving CSRs decided, by decision and reason.',
+        samples: [
+          { labels: { decision: 'approved', reason: 'SeedbedKubeletServingApproved' }, value: this.approved },
+          ...[...this.denied].map(([reason, value]) => ({ labels: { decision: 'denied', reason }, value })),
+        ],
+      },
+      { name: METRIC_ERRORS, type: 'counter', help: 'Failed API calls and informer restarts, by kind.', samples: [...this.errors].map(([kind, value]) => ({ labels: { kind }, value })) },
+      {
+        name: METRIC_LATENCY,
+        type: 'histogram',
+        help: 'Time from the watch event that queued a CSR to its decision being written.',
+        samples: [
+          ...LATENCY_BUCKETS.map((le, i) => ({ suffix: '_bucket', labels: { le: String(le) }, value: this.buckets[i]! })),
+          { suffix: '_bucket', labels: { le: '+Inf' }, value: this.latencyCount },
+          { suffix: '_sum', value: this.latencySum },
+          { suffix: '_count', value: this.latencyCount },
+        ],
+      },
+    ]);
   }
 }

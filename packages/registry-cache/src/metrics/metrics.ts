@@ -1,4 +1,5 @@
 /** Prometheus counters and gauges of the cache, rendered in the text exposition format. */
+import { renderPrometheus } from '@seedbed/core';
 
 type Labels = Record<string, string>;
 
@@ -62,17 +63,13 @@ export class Metrics {
   }
 
   render(): string {
-    const lines: string[] = [];
-    for (const [name, [type, help]] of Object.entries(HELP)) {
-      lines.push(`# HELP ${name} ${help}`, `# TYPE ${name} ${type}`);
-      const family = this.families.get(name);
-      if (!family || family.values.size === 0) {
-        if (type === 'gauge' || Object.keys(HELP).includes(name)) lines.push(`${name} 0`);
-        continue;
-      }
-      for (const { labels, value } of family.values.values()) lines.push(`${name}${formatLabels(labels)} ${value}`);
-    }
-    return `${lines.join('\n')}\n`;
+    // every known family, with a zero sample while it has none
+    return renderPrometheus(
+      Object.entries(HELP).map(([name, [type, help]]) => {
+        const values = [...(this.families.get(name)?.values.values() ?? [])];
+        return { name, type, help, samples: values.length ? values : [{ value: 0 }] };
+      }),
+    );
   }
 
   private entry(name: string, labels: Labels): { labels: Labels; value: number } {
@@ -94,11 +91,4 @@ export class Metrics {
 
 function labelKey(labels: Labels): string {
   return Object.keys(labels).sort().map((k) => `${k}=${labels[k]}`).join(',');
-}
-
-function formatLabels(labels: Labels): string {
-  const keys = Object.keys(labels).sort();
-  if (keys.length === 0) return '';
-  const escape = (v: string) => v.replace(/\\/g, '\\\\').replace(/"/g, '\\"').replace(/\n/g, '\\n');
-  return `{${keys.map((k) => `${k}="${escape(labels[k] ?? '')}"`).join(',')}}`;
 }
