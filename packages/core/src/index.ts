@@ -22,7 +22,7 @@ export { ManagedProcess, killGroup, isAlive, processStartTicks, DEFAULT_STOP_GRA
 export { stopRecordedProcess, STOP_GRACE_MS, KILL_WAIT_MS, type StopOutcome, type StopRecordedOptions } from './process/stop-process.ts';
 export { stateRoot, STATE_DIR_ENV } from './state-dir.ts';
 export { markRun, findMarked, reapMarked, RUN_ID_ENV, type MarkedProcess } from './process/run-marker.ts';
-export { renderPrometheus, formatLabels, type MetricFamily, type MetricSample, type MetricLabels } from './metrics/prometheus-text.ts';
+export { renderPrometheus, type MetricFamily } from './metrics/prometheus-text.ts';
 export { WorkQueue, DEFAULT_QUEUE_BASE_DELAY_MS, DEFAULT_QUEUE_MAX_DELAY_MS, type WorkQueueOptions, type WorkHandler } from './queue/work-queue.ts';
 export { CleanupStack, onInterrupt, untilInterrupted, type CleanupAction } from './cleanup.ts';
 export { allocatePort, allocatePorts, isPortInUse, hostPort } from './ports.ts';
