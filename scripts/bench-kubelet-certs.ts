@@ -28,15 +28,29 @@ const rssMiB = () => {
 };
 
 const taskMs: Record<string, number[]> = {};
+/** Per shoot: when each task succeeded (performance.now()). */
+const doneAt = new Map<string, Map<string, number>>();
+/**
+ * What the component adds to the critical path of a shoot: wait-system-components (the last task) waits for
+ * start-node-agents besides wait-nodes-ready and deploy-coredns; the part of start-node-agents ending after both.
+ * Measured within one shoot, so independent of how busy the machine was for the shoot before.
+ */
+const criticalPathMs: number[] = [];
 const config = await loadKindConfig(shippedConfigPath('dual-stack'), 'bench-kubelet-certs');
 const landscape = await Landscape.up({
   config,
   progress: consoleProgress(),
-  onFlowEvent: (_shoot, event) => {
-    if (event.type === 'task-succeeded' && CERT_TASKS.includes(event.task)) (taskMs[event.task] ??= []).push(event.durationMs);
+  onFlowEvent: (shoot, event) => {
+    if (event.type !== 'task-succeeded') return;
+    if (CERT_TASKS.includes(event.task)) (taskMs[event.task] ??= []).push(event.durationMs);
+    const tasks = doneAt.get(shoot) ?? new Map<string, number>();
+    doneAt.set(shoot, tasks.set(event.task, performance.now()));
+    const agents = tasks.get('start-node-agents');
+    const others = Math.max(tasks.get('wait-nodes-ready') ?? NaN, tasks.get('deploy-coredns') ?? NaN);
+    if (event.task === 'wait-system-components' && agents !== undefined) criticalPathMs.push(Math.max(0, agents - others));
   },
 });
-const results: Record<'on' | 'off', { seconds: number[]; rss: number[] }> = { on: { seconds: [], rss: [] }, off: { seconds: [], rss: [] } };
+const results: Record<'on' | 'off', { seconds: number[]; succeeded: number[]; rss: number[] }> = { on: { seconds: [], succeeded: [], rss: [] }, off: { seconds: [], succeeded: [], rss: [] } };
 try {
   const watcher = new ShootWatcher(landscape.kubeconfigPath);
   await watcher.start();
@@ -46,13 +60,16 @@ try {
       const before = rssMiB();
       const started = performance.now();
       await landscape.createShoot(ipv6Shoot(name, variant === 'off' ? { annotations: { [KUBELET_SERVING_ANNOTATION]: 'disabled' } } : {}));
+      // the operation at 100% (flow done), then all conditions True (health observed)
+      await watcher.waitFor(PROJECT_NAMESPACE, name, 'succeeded', 120_000, (s) => reaches(100).check(s));
+      results[variant].succeeded.push((performance.now() - started) / 1000);
       const expectation = reaches(100).withAllConditionsTrue();
       await watcher.waitFor(PROJECT_NAMESPACE, name, 'healthy', 120_000, (s) => expectation.check(s));
       results[variant].seconds.push((performance.now() - started) / 1000);
       // let informers settle before reading memory
       await new Promise((r) => setTimeout(r, 2_000));
       results[variant].rss.push(rssMiB() - before);
-      echo(`${name}: ${results[variant].seconds.at(-1)!.toFixed(2)} s to 100%, RSS +${results[variant].rss.at(-1)!.toFixed(1)} MiB`);
+      echo(`${name}: operation Succeeded after ${results[variant].succeeded.at(-1)!.toFixed(2)} s, all conditions True after ${results[variant].seconds.at(-1)!.toFixed(2)} s, RSS +${results[variant].rss.at(-1)!.toFixed(1)} MiB`);
     }
   }
   await watcher.stop();
@@ -62,6 +79,8 @@ try {
 const on = results.on;
 const off = results.off;
 echo('\n| measure | on | off | difference | target |\n|---|---|---|---|---|');
-echo(`| time to 100% (median of ${SAMPLES}) | ${median(on.seconds).toFixed(2)} s | ${median(off.seconds).toFixed(2)} s | ${(median(on.seconds) - median(off.seconds)).toFixed(2)} s | under 1.5 s |`);
+echo(`| time to operation Succeeded at 100% (median of ${SAMPLES}) | ${median(on.succeeded).toFixed(2)} s | ${median(off.succeeded).toFixed(2)} s | ${(median(on.succeeded) - median(off.succeeded)).toFixed(2)} s | - |`);
+echo(`| time to 100% with all conditions True (median of ${SAMPLES}) | ${median(on.seconds).toFixed(2)} s | ${median(off.seconds).toFixed(2)} s | ${(median(on.seconds) - median(off.seconds)).toFixed(2)} s | under 1.5 s |`);
 echo(`| RSS growth of the gardenlet process per shoot (median) | ${median(on.rss).toFixed(1)} MiB | ${median(off.rss).toFixed(1)} MiB | ${(median(on.rss) - median(off.rss)).toFixed(1)} MiB | under 60 MiB |`);
+echo(`| critical path added per shoot: start-node-agents ending after wait-nodes-ready and deploy-coredns (median, max of ${criticalPathMs.length}) | ${median(criticalPathMs).toFixed(0)} ms, ${Math.max(...criticalPathMs).toFixed(0)} ms | - | - | under 1.5 s |`);
 for (const [task, durations] of Object.entries(taskMs)) echo(`| task ${task} (median) | ${median(durations).toFixed(0)} ms | - | - | - |`);
