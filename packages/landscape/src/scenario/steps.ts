@@ -132,11 +132,12 @@ export const rememberControlPlane = (name: string): Step => ({
   },
 });
 
-/** The same processes still run and no new operation happened (nothing was redone). */
-export const expectSameControlPlane = (name: string, settleMs = 2_000): Step => ({
+/** Once the gardenlet has nothing left to do, the same processes still run and no new operation happened (nothing was redone). */
+export const expectSameControlPlane = (name: string): Step => ({
   title: `shoot ${name} keeps its control plane processes and last operation`,
   run: async ({ landscape, watcher, facts }) => {
-    await new Promise((r) => setTimeout(r, settleMs));
+    // observable quiescence: every shoot the (restarted) gardenlet listed has been reconciled
+    await landscape.gardenlet.idle();
     const shoot = watcher.get(PROJECT_NAMESPACE, name);
     const record = new ShootRuntimeStore(`${landscape.directory}/gardenlet`).read(shootTechnicalId(shoot!));
     const now = Object.fromEntries((record?.components ?? []).map((c) => [c.name, c.pid]));

@@ -118,7 +118,8 @@ describe('rollout controller', () => {
       expect(halted.message).toContain('garden-local/canary-2');
       expect(halted.startedAt).toBe(baking.startedAt);
       expect(halted.waves?.[0]?.startedAt).toBe(baking.waves?.[0]?.startedAt);
-      await new Promise((r) => setTimeout(r, 1_500));
+      // observable quiescence: the controller evaluated every event up to the halt and has nothing scheduled
+      await controller.idle();
       expect(await seedVersion('stable')).toBe('v1.0.0');
       // fixed, then retried: the rollout finishes
       await reconciled('canary-2', 'v2.0.0', true);

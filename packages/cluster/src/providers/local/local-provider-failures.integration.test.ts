@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { BinaryNotFoundError } from '@seedbed/binaries';
-import { SeedbedError } from '@seedbed/core';
+import { SeedbedError, Wait } from '@seedbed/core';
 import { parseKindConfig } from '../../config/kind-config.ts';
 import { LocalClusterFixture } from '../../testing/cluster-fixture.ts';
 
@@ -90,8 +90,7 @@ describe('local provider failures', () => {
     const record = fixture.record('twice');
     const apiserver = record.components.find((c) => c.name === 'kube-apiserver')!;
     process.kill(apiserver.pid, 'SIGKILL');
-    await new Promise((r) => setTimeout(r, 300));
-    expect((await fixture.provider.info('twice')).status).toBe('stale');
+    await new Wait({ what: 'cluster twice to count as stale', timeoutMs: 5_000, intervalMs: 50 }).until(async () => (await fixture.provider.info('twice')).status === 'stale');
     const again = await fixture.provider.create(ipv4('twice'));
     expect(again.status).toBe('running');
     expect(fixture.record('twice').components.find((c) => c.name === 'kube-apiserver')!.pid).not.toBe(apiserver.pid);
