@@ -9,14 +9,15 @@ import { CONDITION_TYPES, SHOOT_STATUS_LABEL, type Shoot } from '@seedbed/garden
 export const DEFAULT_EXPECTATION_TIMEOUT_MS = 90_000;
 
 export class ShootExpectation {
-  readonly percent: number;
+  /** The progress expected; undefined when the expectation names the failing task instead (stopsAt(task)). */
+  readonly percent: number | undefined;
   readonly outcome: 'succeeded' | 'stopped';
   failingTask?: string;
   allConditionsTrue = false;
   gardenerVersion?: string;
   timeoutMs = DEFAULT_EXPECTATION_TIMEOUT_MS;
 
-  constructor(percent: number, outcome: 'succeeded' | 'stopped') {
+  constructor(percent: number | undefined, outcome: 'succeeded' | 'stopped') {
     this.percent = percent;
     this.outcome = outcome;
   }
@@ -43,7 +44,7 @@ export class ShootExpectation {
   }
 
   describe(): string {
-    const what = this.outcome === 'succeeded' ? `reaches ${this.percent}%` : `stops at exactly ${this.percent}%`;
+    const what = this.outcome === 'succeeded' ? `reaches ${this.percent}%` : this.percent === undefined ? 'stops' : `stops at exactly ${this.percent}%`;
     return [what, this.failingTask && `fails at task ${this.failingTask}`, this.allConditionsTrue && 'has all conditions True', this.gardenerVersion && `by gardenlet ${this.gardenerVersion}`, `within ${this.timeoutMs / 1000}s`]
       .filter(Boolean)
       .join(', ');
@@ -56,7 +57,7 @@ export class ShootExpectation {
     if (this.gardenerVersion && shoot.status?.gardener?.version !== this.gardenerVersion) return false;
     if (this.outcome === 'succeeded') {
       if (op.state === 'Failed') throw new SeedbedError('EXPECTATION_FAILED', `stopped at ${op.progress}% instead: ${summarize(shoot)}`);
-      if (op.state !== 'Succeeded' || op.progress < this.percent) return false;
+      if (op.state !== 'Succeeded' || op.progress < (this.percent ?? 100)) return false;
       if (!this.allConditionsTrue) return true;
       const conditions = shoot.status?.conditions ?? [];
       return CONDITION_TYPES.every((t) => conditions.some((c) => c.type === t && c.status === 'True')) && shoot.metadata.labels?.[SHOOT_STATUS_LABEL] === 'healthy';
@@ -66,15 +67,21 @@ export class ShootExpectation {
       return false;
     }
     const task = shoot.status?.lastErrors?.[0]?.taskID;
-    if (op.progress !== this.percent || (this.failingTask && task !== this.failingTask)) {
-      throw new SeedbedError('EXPECTATION_FAILED', `stopped at ${op.progress}% failing at task ${task ?? 'unknown'}, expected ${this.percent}%${this.failingTask ? ` at ${this.failingTask}` : ''}`);
+    const wrongPercent = this.percent !== undefined && op.progress !== this.percent;
+    if (wrongPercent || op.progress >= 100 || (this.failingTask && task !== this.failingTask)) {
+      const expected = [this.percent !== undefined && `${this.percent}%`, this.failingTask && `at ${this.failingTask}`].filter(Boolean).join(' ');
+      throw new SeedbedError('EXPECTATION_FAILED', `stopped at ${op.progress}% failing at task ${task ?? 'unknown'}, expected ${expected}`);
     }
     return true;
   }
 }
 
 export const reaches = (percent: number) => new ShootExpectation(percent, 'succeeded');
-export const stopsAt = (percent: number) => new ShootExpectation(percent, 'stopped');
+/**
+ * The operation fails, at the named flow task (its progress then follows from the flow, so adding a task
+ * changes no scenario), or at exactly `percent`.
+ */
+export const stopsAt = (at: number | string) => (typeof at === 'string' ? new ShootExpectation(undefined, 'stopped').failingAt(at) : new ShootExpectation(at, 'stopped'));
 
 export function summarize(shoot: Shoot | undefined): string {
   if (!shoot) return 'shoot does not exist';
