@@ -7,7 +7,7 @@ import { Command } from 'commander';
 import { KubeRaw, loadKubeConfig } from '@seedbed/cluster';
 import { SeedbedError } from '@seedbed/core';
 import { NODE_CONFIG_MAP, certificateStatus, nodeServingCertificates } from '@seedbed/gardenlet';
-import { technicalId } from '@seedbed/gardener-api';
+import { shootPath, technicalId, type Shoot } from '@seedbed/gardener-api';
 import { runningLandscapeKubeconfig } from './landscape-command.ts';
 
 export function shootCommand(): Command {
@@ -45,6 +45,9 @@ export function shootCommand(): Command {
       const secret = await raw.get<{ data?: Record<string, string> }>(`/api/v1/namespaces/garden-${options.project}/secrets/${name}.kubeconfig`).catch(() => {
         throw new SeedbedError('NO_SHOOT_KUBECONFIG', `shoot ${options.project}/${name} has no kubeconfig Secret ${name}.kubeconfig in garden-${options.project}`, { hint: 'is the shoot created and its control plane up? `kubectl get shoots -A`' });
       });
+      const shoot = await raw.get<Shoot>(shootPath(`garden-${options.project}`, name));
+      const recorded = (shoot.status as { kubeletServingCertificates?: { enabled?: boolean; reason?: string } } | undefined)?.kubeletServingCertificates;
+      if (recorded?.enabled === false) return console.log(`shoot ${options.project}/${name}: kubelet serving certificates are disabled (${recorded.reason ?? 'no reason recorded'})`);
       const shootKc = new KubeConfig();
       shootKc.loadFromString(Buffer.from(secret.data?.kubeconfig ?? '', 'base64').toString('utf8'));
       const nodes = (await shootKc.makeApiClient(CoreV1Api).listNode()).items.map((n) => n.metadata!.name!);
