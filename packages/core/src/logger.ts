@@ -4,7 +4,7 @@
  * instead of logging them, and leave progress to the step reporter.
  *
  * Debug output is enabled with SEEDBED_DEBUG=1 (everything) or a comma list of
- * namespace prefixes, e.g. SEEDBED_DEBUG=cluster:local,binaries.
+ * namespace prefixes, e.g. SEEDBED_DEBUG=gardenlet,rollout (the namespaces in use are listed in the README).
  */
 import { format } from 'node:util';
 
