@@ -35,7 +35,7 @@ function processesMentioning(path: string): string[] {
 }
 
 describe('seedbed CLI', () => {
-  it.each(['', 'cluster', 'cluster up', 'cluster down', 'cluster status', 'cluster kubeconfig', 'binaries', 'binaries build', 'binaries path', 'registry-cache', 'registry-cache serve', 'scenario', 'scenario run', 'scenario list', 'up', 'down', 'csr-approver', 'csr-approver run', 'node-agent', 'node-agent run', 'shoot', 'shoot node-config', 'rollout', 'rollout start', 'rollout watch', 'rollout pause', 'rollout resume', 'rollout abort'])(
+  it.each(['', 'cluster', 'cluster up', 'cluster down', 'cluster status', 'cluster kubeconfig', 'binaries', 'binaries build', 'binaries path', 'registry-cache', 'registry-cache serve', 'scenario', 'scenario run', 'scenario list', 'up', 'down', 'csr-approver', 'csr-approver run', 'node-agent', 'node-agent run', 'shoot', 'shoot node-config', 'shoot certs', 'rollout', 'rollout start', 'rollout watch', 'rollout pause', 'rollout resume', 'rollout abort'])(
     'prints help for `seedbed %s --help`',
     (command) => {
       const result = seedbed(...command.split(' ').filter(Boolean), '--help');
