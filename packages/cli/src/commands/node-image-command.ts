@@ -29,6 +29,7 @@ export function nodeImageCommand(): Command {
     .action(async () => {
       const plan = makePlan();
       const cache = ArtifactCache.forEnv();
+      // no engine running is an answer here (shown as such), not an error
       const engine = await ensureEngine().catch(() => undefined);
       const docker = engine && new DockerCli(engineEnv(engine));
       const where = async (image: string) => (docker ? ((await docker.imageExists(image)) ? 'present' : 'absent') : 'no engine runs');
