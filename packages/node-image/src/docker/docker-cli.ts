@@ -31,8 +31,8 @@ export class DockerCli {
       await this.run(['image', 'inspect', '--format', '{{.Id}}', reference], { signal });
       return true;
     } catch (error) {
-      // "No such image" is the answer we ask for; anything else (engine down) is a real failure
-      if (error instanceof CommandError && /no such image/i.test(error.stderr)) return false;
+      // "No such image" (Docker) or "image not known" (Podman) is the answer we ask for; anything else (engine down) is a real failure
+      if (error instanceof CommandError && /no such image|image not known/i.test(error.stderr)) return false;
       throw error;
     }
   }
