@@ -44,7 +44,7 @@ export class DockerCli {
       await this.run(['rm', '-f', '-v', ...ids]);
     } catch (error) {
       // a container already removed is what we want
-      if (!(error instanceof CommandError && /no such container/i.test(error.stderr))) throw error;
+      if (!(error instanceof CommandError && /no such container|no container with/i.test(error.stderr))) throw error;
     }
   }
 }
