@@ -1,6 +1,6 @@
 #!/usr/bin/env -S npx tsx
 /**
- * `npx tsx scripts/bench-kubelet-certs.ts`: what the cert component (CSR
+ * `npm run bench:kubelet-certs`: what the cert component (CSR
  * approver + a node agent per node, issue 13) costs per shoot. One landscape;
  * IPv6-only shoots with one worker are created one at a time, alternating
  * with the component on and off (`seedbed.dev/kubelet-serving-certificates:
@@ -11,7 +11,7 @@
  *     it the in-process approvers and agents), on vs off, after a GC.
  * Targets (issue 13): under 1.5 s and under 60 MiB more per shoot.
  *   BENCH_SAMPLES=N  shoots per variant (default 3)
- * Run with `node --expose-gc --import tsx scripts/bench-kubelet-certs.ts` for the RSS figures after GC.
+ * `NODE_OPTIONS=--expose-gc npm run bench:kubelet-certs` takes the RSS figures after a GC.
  */
 import { echo } from 'zx';
 import { loadKindConfig, shippedConfigPath } from '@seedbed/cluster';
