@@ -22,7 +22,7 @@ import {
   type ClusterProvider,
   type KubeObject,
 } from '@seedbed/cluster';
-import { CleanupStack, SeedbedError, describeError, silentProgress, type FlowEvent, type Progress } from '@seedbed/core';
+import { CleanupStack, Flow, SeedbedError, describeError, silentProgress, type FlowEvent, type Progress, type Task } from '@seedbed/core';
 import { DEFAULT_SEED, SHOOTS_PATH, installGardenerApi, shootPath, installLocalLandscape, seedFor, type Shoot } from '@seedbed/gardener-api';
 import { Gardenlet, ShootRuntimeStore, ShootScheduler, type GardenletOptions } from '@seedbed/gardenlet';
 import { RolloutController, installRolloutApi } from '@seedbed/rollout';
@@ -84,54 +84,102 @@ export class Landscape {
     this.raw = new KubeRaw(loadKubeConfig(init.cluster.kubeconfigPath));
   }
 
+  /**
+   * Brings the landscape up as a flow of named steps (progress per step, cleanup registered as each
+   * resource exists): the garden/seed cluster, the Gardener API, the local landscape objects and
+   * extra seeds, the scheduler, the gardenlets and, when asked for, the rollout controller.
+   */
   static async up(options: LandscapeOptions): Promise<Landscape> {
     const progress = options.progress ?? silentProgress;
     const cleanup = new CleanupStack();
     const stateDir = options.stateDir ?? mkdtempSync(join(tmpdir(), 'seedbed-landscape-'));
     if (!options.stateDir) cleanup.add('remove landscape state', () => rmSync(stateDir, { recursive: true, force: true }));
     const provider = options.provider ?? new LocalProvider(new StateStore(stateDir));
+    const seedNames = [DEFAULT_SEED, ...(options.seeds ?? []).map((s) => s.name).filter((n) => n !== DEFAULT_SEED)];
+    const gardenletDir = join(stateDir, 'gardenlet');
+    let cluster: ClusterInfo | undefined;
+    const kubeconfigPath = () => cluster!.kubeconfigPath;
+    let scheduler: ShootScheduler | undefined;
+    let gardenlets: GardenletManager | undefined;
+    let rollouts: RolloutController | undefined;
+    const tasks: Task[] = [
+      {
+        name: 'garden-cluster',
+        run: async ({ signal }) => {
+          cluster = await provider.create(options.config, { signal });
+          const name = cluster.name;
+          cleanup.add(`delete cluster ${name}`, () => provider.delete(name));
+        },
+      },
+      { name: 'gardener-api', dependencies: ['garden-cluster'], run: () => installGardenerApi(kubeconfigPath()) },
+      {
+        name: 'seeds',
+        dependencies: ['gardener-api'],
+        run: async () => {
+          await installLocalLandscape(kubeconfigPath(), options.config, DEFAULT_SEED);
+          const raw = new KubeRaw(loadKubeConfig(kubeconfigPath()));
+          for (const seed of options.seeds ?? []) {
+            const object = seedFor(options.config, seed.name);
+            object.metadata.labels = { ...(object.metadata.labels as Record<string, string>), ...seed.labels };
+            await raw.apply(object);
+          }
+        },
+      },
+      {
+        name: 'scheduler',
+        dependencies: ['gardener-api'],
+        run: async () => {
+          const started = new ShootScheduler(kubeconfigPath());
+          await started.start();
+          scheduler = started;
+          cleanup.add('stop scheduler', () => started.stop());
+        },
+      },
+      {
+        name: 'gardenlets',
+        dependencies: ['seeds'],
+        run: async () => {
+          const manager = new GardenletManager({ ...options.gardenlet, kubeconfigPath: kubeconfigPath(), stateDir: gardenletDir, onFlowEvent: options.onFlowEvent });
+          gardenlets = manager;
+          cleanup.add('stop gardenlets and shoot control planes', () => stopGardenletsAndShoots(manager, gardenletDir));
+          for (const name of seedNames) await manager.add(name);
+          await manager.start();
+        },
+      },
+      ...(options.rollouts
+        ? [
+            {
+              name: 'rollout-controller',
+              // after the gardenlets, which follow the seed labels the controller changes
+              dependencies: ['gardenlets'],
+              run: async () => {
+                await installRolloutApi(kubeconfigPath());
+                const controller = new RolloutController({ kubeconfigPath: kubeconfigPath() });
+                await controller.start();
+                rollouts = controller;
+                cleanup.add('stop rollout controller', () => controller.stop());
+              },
+            },
+          ]
+        : []),
+    ];
+    const flow = new Flow(`landscape ${options.config.name} (${options.config.families.join('+')})`, tasks);
     try {
-      progress.step(`garden/seed cluster ${options.config.name} (${options.config.families.join('+')})`, 'start');
-      const cluster = await provider.create(options.config, { signal: options.signal });
-      cleanup.add(`delete cluster ${cluster.name}`, () => provider.delete(cluster.name));
-      progress.step(`garden/seed cluster ${options.config.name} (${options.config.families.join('+')})`, 'done');
-      progress.step('Gardener API, project local, cloud profile local, seed local', 'start');
-      await installGardenerApi(cluster.kubeconfigPath);
-      await installLocalLandscape(cluster.kubeconfigPath, options.config, DEFAULT_SEED);
-      progress.step('Gardener API, project local, cloud profile local, seed local', 'done');
-      const scheduler = new ShootScheduler(cluster.kubeconfigPath);
-      await scheduler.start();
-      cleanup.add('stop scheduler', () => scheduler.stop());
-      const raw = new KubeRaw(loadKubeConfig(cluster.kubeconfigPath));
-      for (const seed of options.seeds ?? []) {
-        const object = seedFor(options.config, seed.name);
-        object.metadata.labels = { ...(object.metadata.labels as Record<string, string>), ...seed.labels };
-        await raw.apply(object);
-      }
-      const gardenlets = new GardenletManager({
-        ...options.gardenlet,
-        kubeconfigPath: cluster.kubeconfigPath,
-        stateDir: join(stateDir, 'gardenlet'),
-        onFlowEvent: options.onFlowEvent,
+      await flow.run({
+        signal: options.signal,
+        onEvent: (event) => {
+          if (event.type === 'task-started' && event.attempt === 1) progress.step(event.task, 'start');
+          if (event.type === 'task-succeeded') progress.step(event.task, 'done', `${(event.durationMs / 1000).toFixed(1)}s`);
+          if (event.type === 'task-failed') progress.step(event.task, 'failed');
+        },
       });
-      const seedNames = [DEFAULT_SEED, ...(options.seeds ?? []).map((s) => s.name).filter((n) => n !== DEFAULT_SEED)];
-      const rollouts = options.rollouts ? new RolloutController({ kubeconfigPath: cluster.kubeconfigPath }) : undefined;
-      const landscape = new Landscape({ cluster, config: options.config, provider, cleanup, gardenlets, rollouts, scheduler, stateDir, options });
-      cleanup.add('stop gardenlets and shoot control planes', () => landscape.stopGardenletAndShoots());
-      for (const name of seedNames) await gardenlets.add(name);
-      await gardenlets.start();
-      if (rollouts) {
-        await installRolloutApi(cluster.kubeconfigPath);
-        await rollouts.start();
-        cleanup.add('stop rollout controller', () => rollouts.stop());
-      }
-      progress.info(`landscape up: seed${seedNames.length > 1 ? 's' : ''} ${seedNames.map((n) => `"${n}"`).join(', ')} on ${cluster.server}`);
-      return landscape;
     } catch (error) {
       const problems = await cleanup.run();
       if (problems.length) throw new SeedbedError('LANDSCAPE_UP_FAILED', `${describeError(error)}\n${teardownMessage(problems)}`, { cause: error });
       throw error;
     }
+    progress.info(`landscape up: seed${seedNames.length > 1 ? 's' : ''} ${seedNames.map((n) => `"${n}"`).join(', ')} on ${cluster!.server}`);
+    return new Landscape({ cluster: cluster!, config: options.config, provider, cleanup, gardenlets: gardenlets!, rollouts, scheduler: scheduler!, stateDir, options });
   }
 
   /** The gardenlet of seed `local`. */
@@ -154,14 +202,6 @@ export class Landscape {
 
   async shoots(): Promise<Shoot[]> {
     return (await this.raw.get<{ items: Shoot[] }>(SHOOTS_PATH)).items;
-  }
-
-  private async stopGardenletAndShoots(): Promise<void> {
-    await this.gardenlets.stop();
-    // every control plane this landscape runs has its runtime directory in the gardenlets' state dir,
-    // whether or not the API server still answers
-    const ids = new ShootRuntimeStore(join(this.stateDir, 'gardenlet')).ids();
-    await this.gardenlets.get(DEFAULT_SEED)?.stopAllControlPlanes(ids);
   }
 
   /** Registers something a scenario started alongside the landscape, stopped by down(). */
@@ -187,4 +227,10 @@ const teardownMessage = (problems: string[]) => `the landscape's teardown ran in
 
 function throwIfProblems(problems: string[]): void {
   if (problems.length) throw new SeedbedError('TEARDOWN_FAILED', teardownMessage(problems), { hint: 'what the listed steps stop may still run: `seedbed cluster status` shows stale clusters' });
+}
+
+/** Stops the gardenlets, then every control plane with a runtime directory in their state dir (whether or not the API server still answers). */
+async function stopGardenletsAndShoots(gardenlets: GardenletManager, gardenletDir: string): Promise<void> {
+  await gardenlets.stop();
+  await gardenlets.get(DEFAULT_SEED)?.stopAllControlPlanes(new ShootRuntimeStore(gardenletDir).ids());
 }
