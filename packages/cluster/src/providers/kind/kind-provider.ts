@@ -12,7 +12,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { CoreV1Api } from '@kubernetes/client-node';
 import { resolveBinaries } from '@seedbed/binaries';
-import { CommandError, Flow, FlowError, SeedbedError, Wait, runCommand, silentProgress, stateRoot, type Progress, type Task } from '@seedbed/core';
+import { CommandError, Flow, FlowError, SeedbedError, Wait, describeError, lastLines, runCommand, silentProgress, stateRoot, type Progress, type Task } from '@seedbed/core';
 import { detectEngine, engineEnv, ensureEngine, findDockerd, requirePrivileged, runDocker, DOCKER_IO_HINT, type Engine } from '@seedbed/engine';
 import { resolveNodeImage } from '@seedbed/node-image';
 import { parseKindConfig, type ClusterConfig } from '../../config/kind-config.ts';
@@ -109,13 +109,19 @@ export class KindProvider implements ClusterProvider {
         dependencies: ['privileged containers', 'cluster name free', 'node image', 'kind config'],
         run: async ({ signal }) => {
           network = new KindNetwork(engine, this.root);
-          await network.beforeCreate();
+          await network.beforeCreate(config);
           kindStarted = true;
-          const args = ['create', 'cluster', '--name', config.name, '--config', configFile, '--image', image, '--kubeconfig', kubeconfigPath, '--wait', `${Math.ceil(timeoutMs / 1000)}s`];
-          await this.kind(engine, args, { signal, progress }).catch((error: unknown) => {
-            throw kindCreateError(error, config.name);
+          // --retain: on failure the nodes stay until their logs are exported; the flow's cleanup removes them
+          const args = ['create', 'cluster', '--name', config.name, '--config', configFile, '--image', image, '--kubeconfig', kubeconfigPath, '--wait', `${Math.ceil(timeoutMs / 1000)}s`, '--retain'];
+          await this.kind(engine, args, { signal, progress }).catch(async (error: unknown) => {
+            const failure = kindCreateError(error, config.name, signal.aborted ? undefined : await this.exportLogs(engine, config.name));
+            // the retry starts from nothing: remove what this attempt created
+            if (failure instanceof SeedbedError && failure.code === 'KIND_CREATE_FAILED') await this.kind(engine, ['delete', 'cluster', '--name', config.name, '--kubeconfig', kubeconfigPath]);
+            throw failure;
           });
         },
+        // kubeadm on a loaded 2-core machine fails now and then (seen once in IPv6 with other builds running); a config kind rejects is not retried
+        retry: { attempts: 2, initialDelayMs: 2_000, retryable: (error) => error instanceof SeedbedError && error.code === 'KIND_CREATE_FAILED' },
       },
       {
         name: 'all nodes Ready',
@@ -131,6 +137,7 @@ export class KindProvider implements ClusterProvider {
           if (event.type === 'task-started' && event.attempt === 1) progress.step(event.task, 'start');
           if (event.type === 'task-succeeded') progress.step(event.task, 'done', `${(event.durationMs / 1000).toFixed(1)}s`);
           if (event.type === 'task-failed') progress.step(event.task, 'failed');
+          if (event.type === 'task-retrying') progress.step(event.task, 'retry', `attempt ${event.attempt} failed: ${describeError(event.error).split('\n').slice(0, 3).join(' ')}`);
         },
       });
     } catch (error) {
@@ -149,6 +156,17 @@ export class KindProvider implements ClusterProvider {
       });
     }
     await this.removeCluster(engine, name, new KindNetwork(engine, this.root));
+  }
+
+  /** kind's logs of a failed cluster (journal, kubelet, containerd, pods) under <root>/failed/<name>-<time>; undefined if there are none. */
+  private async exportLogs(engine: Engine, name: string): Promise<string | undefined> {
+    const dir = join(this.root, 'failed', `${name}-${new Date().toISOString().replaceAll(':', '')}`);
+    try {
+      await this.kind(engine, ['export', 'logs', dir, '--name', name]);
+      return dir;
+    } catch {
+      return undefined; // no node was created (kind stopped before), so there is nothing to export
+    }
   }
 
   /** Removes the nodes, the cluster's kubeconfig entries, its state, and the network if seedbed created it and it is now unused. */
@@ -220,12 +238,25 @@ async function waitNodesReady(kubeconfigPath: string, config: ClusterConfig, tim
   });
 }
 
-/** kind stops before "Creating cluster" when it rejects the config: say so, with kind's words. */
-function kindCreateError(error: unknown, cluster: string): unknown {
+/** Lines of kind's and kubeadm's output that say what failed (kind's own tail is a Go stack trace). */
+const FAILURE_LINE = /^ERROR:|error execution phase|\[ERROR|timed out|failed|couldn't|unable to|refused/i;
+
+/**
+ * kind stops before "Creating cluster" when it rejects the config: say so, with kind's words.
+ * Otherwise name the lines that say what failed, and where kind's node logs were exported.
+ */
+function kindCreateError(error: unknown, cluster: string, logs?: string): unknown {
   if (error instanceof CommandError && !/Creating cluster/.test(error.stderr) && /ERROR: failed to create cluster/.test(error.stderr)) {
     const reason = error.stderr.split('\n').filter((l) => /ERROR|invalid|unknown|expected|must/i.test(l)).join('\n').trim();
     return new SeedbedError('KIND_CONFIG_REJECTED', `kind rejected the config of cluster "${cluster}":\n${reason}`, {
       hint: 'fix the field kind names in your kind config (seedbed passes it on unchanged apart from the patches it reports)',
+      cause: error,
+    });
+  }
+  if (error instanceof CommandError) {
+    const lines = [...new Set(error.stderr.split('\n').map((l) => l.trim()).filter((l) => FAILURE_LINE.test(l) && !/^\S+\.go:\d+/.test(l)))].slice(-15);
+    return new SeedbedError('KIND_CREATE_FAILED', `kind create cluster ${cluster} failed:\n${lines.join('\n') || lastLines(error.stderr, 20)}`, {
+      hint: logs ? `kind's logs of the nodes (kubelet, containerd, kubeadm, pods): ${logs}` : undefined,
       cause: error,
     });
   }
