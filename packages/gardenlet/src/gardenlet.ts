@@ -16,7 +16,7 @@ import { ShootRuntimeStore } from './control-plane/shoot-runtime.ts';
 import { parseRegistryConfig } from './extensions/registry-cache-config.ts';
 import { createShootFlow, deleteShootFlow } from './flow/shoot-flows.ts';
 import { ShootStatusWriter } from './flow/status-writer.ts';
-import { computeConditions, nextThresholdExpiry } from './health/shoot-conditions.ts';
+import { computeConditions, fullyObserved, nextThresholdExpiry } from './health/shoot-conditions.ts';
 import { ShootHealthMonitor, type ProcessHandle } from './health/shoot-health-monitor.ts';
 import { faultsForVersion, type GardenletFault } from './faults/version-catalog.ts';
 import { InProcessKubeletCerts } from './kubelet-certs/in-process-kubelet-certs.ts';
@@ -381,6 +381,9 @@ export class Gardenlet {
               if (fresh && !fresh.metadata.deletionTimestamp) await this.writer.kubeletServingCertificates(fresh, certificates);
             }
           }
+          // a shoot without conditions yet gets its first ones once everything was observed: no Unknown
+          // flash (healthy at Succeeded → unknown → healthy) while the first lists are still running
+          if (state.conditions.length === 0 && !fullyObserved(observation)) return;
           const next = computeConditions(observation, state.conditions);
           // a Progressing condition turns False when its threshold passes, even without a new event
           const due = nextThresholdExpiry(next);

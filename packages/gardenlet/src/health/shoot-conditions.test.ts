@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { LastOperation } from '@seedbed/gardener-api';
-import { computeConditions, computeStatusLabel, nextThresholdExpiry, type HealthObservation } from './shoot-conditions.ts';
+import { computeConditions, computeStatusLabel, fullyObserved, nextThresholdExpiry, type HealthObservation } from './shoot-conditions.ts';
 
 const healthy: HealthObservation = {
   apiserverReachable: true,
@@ -125,5 +125,13 @@ describe('kubelet serving certificates in the conditions', () => {
     const before = computeConditions(withServing([{ node: 'a', current: cert('2026-12-02T00:00:00Z'), issued: 1 }]), [], now);
     const after = computeConditions(withServing([{ node: 'a', current: cert('2026-12-02T00:00:00Z'), issued: 1 }], false), before, now);
     expect(after.find((c) => c.type === 'SystemComponentsHealthy')).toMatchObject({ status: 'False', reason: 'ApproverNotRunning' });
+  });
+
+  it('is fully observed only once every condition was judged (a fresh shoot shows no Unknown flash)', () => {
+    expect(fullyObserved({ components: healthy.components, expectedNodes: 1 })).toBe(false);
+    expect(fullyObserved({ ...healthy, nodes: undefined })).toBe(false);
+    expect(fullyObserved(healthy)).toBe(true);
+    // an unreachable API server is a verdict too: nodes and system components cannot be observed then
+    expect(fullyObserved({ components: healthy.components, expectedNodes: 1, apiserverReachable: false })).toBe(true);
   });
 });

@@ -107,6 +107,11 @@ function notYetObserved(o: HealthObservation): Set<ShootConditionType> {
   return pending;
 }
 
+/** Whether the monitor has judged every condition at least once (its first lists are in). */
+export function fullyObserved(o: HealthObservation): boolean {
+  return notYetObserved(o).size === 0;
+}
+
 /** New conditions; lastTransitionTime only moves when a status changes. */
 export function computeConditions(o: HealthObservation, previous: Condition[] = [], now = new Date()): Condition[] {
   const stamp = now.toISOString();
