@@ -26,7 +26,8 @@ describe('nodeServingCertificates', () => {
     const second = await issued('csr-b', 'n0', 2_000, ['fd00::2']);
     const [n0] = nodeServingCertificates([second.csr, first.csr], ['n0']);
     expect(n0!.current).toMatchObject({ csr: 'csr-b', sans: ['n0', 'fd00::2'] });
-    expect(n0!.current!.serialNumber.toLowerCase()).toBe(second.serial.toLowerCase().replace(/^0+/, ''));
+    // the same number; the two libraries pad leading zero nibbles differently
+    expect(BigInt(`0x${n0!.current!.serialNumber}`)).toBe(BigInt(`0x${second.serial}`));
     expect(n0!.issued).toBe(2);
     expect(n0!.latest).toBeUndefined();
     expect(servingProblem(n0!, 3_000)).toBeUndefined();
