@@ -32,6 +32,8 @@ export class GardenletManager {
   private readonly log = createLogger('gardenlet-manager');
   private informer?: ReturnType<typeof makeInformer<KubernetesObject>>;
   private stopped = false;
+  /** Told after every gardenlet start (waits observe the switch instead of polling). */
+  private readonly listeners = new Set<() => void>();
 
   constructor(base: Omit<GardenletOptions, 'seedName'>) {
     this.base = base;
@@ -62,6 +64,12 @@ export class GardenletManager {
     this.informer.on('update', follow);
     restartOnError(this.informer, { stopped: () => this.stopped });
     await this.informer.start();
+  }
+
+  /** Calls `listener` after every gardenlet start; returns the unsubscribe (a Wait's wakeup). */
+  onStarted(listener: () => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
   }
 
   get(seed: string): Gardenlet | undefined {
@@ -102,6 +110,7 @@ export class GardenletManager {
     this.history.push({ seed: options.seedName, version: gardenlet.version, at: Date.now() });
     this.log.debug('seed %s: gardenlet %s', options.seedName, gardenlet.version);
     await gardenlet.start();
+    for (const listener of this.listeners) listener();
     return gardenlet;
   }
 }

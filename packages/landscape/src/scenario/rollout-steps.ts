@@ -101,11 +101,12 @@ export const expectGardenlets = (version: string, seeds: string[], timeoutMs = G
   title: `the gardenlets of ${seeds.join(', ')} run ${version}`,
   run: async ({ landscape }) => {
     const wrong = () => seeds.filter((s) => landscape.gardenlets.get(s)?.version !== version).map((s) => `${s}: ${landscape.gardenlets.get(s)?.version ?? 'none'}`);
+    // checked on every gardenlet start, not polled
     await new Wait({
       what: `the gardenlets of ${seeds.join(', ')} to run ${version}`,
       timeoutMs,
-      intervalMs: 100,
+      intervalMs: 5_000,
       component: { name: 'gardenlet manager', logTail: () => [`gardenlets not at ${version}: ${wrong().join(', ')}`] },
-    }).until(() => wrong().length === 0);
+    }).until(() => wrong().length === 0, (wake) => landscape.gardenlets.onStarted(wake));
   },
 });
