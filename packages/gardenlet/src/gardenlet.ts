@@ -23,7 +23,7 @@ import { InProcessKubeletCerts } from './kubelet-certs/in-process-kubelet-certs.
 import { ROTATE_KUBELET_SERVING_OPERATION, kubeletServingSetting, type KubeletServingSetting } from './kubelet-certs/kubelet-certs-config.ts';
 import type { KubeletCertsRuntime } from './kubelet-certs/kubelet-certs-runtime.ts';
 import { nodeAgentsSpec } from './kubelet-certs/kubelet-certs-tasks.ts';
-import { certificateStatus, nextExpiry } from './kubelet-certs/serving-certificates.ts';
+import { certificateStatus, fromCertificateStatus, nextExpiry, type NodeCertificateStatus } from './kubelet-certs/serving-certificates.ts';
 
 export const DEFAULT_GARDENLET_VERSION = 'v1.0.0-seedbed';
 export const DEFAULT_RETRIES = 2;
@@ -356,7 +356,12 @@ export class Gardenlet {
       processes: handles,
       expectedNodes: nodes.length,
       kubeletServing: setting.enabled
-        ? { enabled: true, nodes, approver: { running: () => this.kubeletCerts.approverRunning(id), watch: (listener) => this.kubeletCerts.watchApprover(id, listener) } }
+        ? {
+            enabled: true,
+            nodes,
+            approver: { running: () => this.kubeletCerts.approverRunning(id), watch: (listener) => this.kubeletCerts.watchApprover(id, listener) },
+            known: fromCertificateStatus((shoot.status as { kubeletServingCertificates?: { nodes?: NodeCertificateStatus[] } } | undefined)?.kubeletServingCertificates?.nodes),
+          }
         : setting,
       onChange: () => {
         // coalesce bursts of events into one status write, in order

@@ -16,4 +16,4 @@ export { faultsForVersion, faultFor, InjectedFaultError, BROKEN_IPV6_VERSION, DE
 export { InProcessKubeletCerts } from './kubelet-certs/in-process-kubelet-certs.ts';
 export type { KubeletCertsRuntime, NodeAgentsSpec } from './kubelet-certs/kubelet-certs-runtime.ts';
 export { kubeletServingSetting, KUBELET_SERVING_ANNOTATION, ROTATE_KUBELET_SERVING_OPERATION, type KubeletServingSetting } from './kubelet-certs/kubelet-certs-config.ts';
-export { nodeServingCertificates, servingCertificate, servingProblem, certificateStatus, type NodeServingCertificates, type ServingCertificate, type NodeCertificateStatus } from './kubelet-certs/serving-certificates.ts';
+export { nodeServingCertificates, servingCertificate, servingProblem, certificateStatus, fromCertificateStatus, type NodeServingCertificates, type ServingCertificate, type NodeCertificateStatus } from './kubelet-certs/serving-certificates.ts';

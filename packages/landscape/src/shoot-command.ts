@@ -6,7 +6,7 @@ import { CertificatesV1Api, CoreV1Api, KubeConfig } from '@kubernetes/client-nod
 import { Command } from 'commander';
 import { KubeRaw, loadKubeConfig } from '@seedbed/cluster';
 import { SeedbedError } from '@seedbed/core';
-import { NODE_CONFIG_MAP, certificateStatus, nodeServingCertificates } from '@seedbed/gardenlet';
+import { NODE_CONFIG_MAP, certificateStatus, fromCertificateStatus, nodeServingCertificates, type NodeCertificateStatus } from '@seedbed/gardenlet';
 import { shootPath, technicalId, type Shoot } from '@seedbed/gardener-api';
 import { runningLandscapeKubeconfig } from './landscape-command.ts';
 
@@ -52,7 +52,9 @@ export function shootCommand(): Command {
       shootKc.loadFromString(Buffer.from(secret.data?.kubeconfig ?? '', 'base64').toString('utf8'));
       const nodes = (await shootKc.makeApiClient(CoreV1Api).listNode()).items.map((n) => n.metadata!.name!);
       const csrs = (await shootKc.makeApiClient(CertificatesV1Api).listCertificateSigningRequest()).items;
-      const rows = certificateStatus(nodeServingCertificates(csrs, nodes), Date.now());
+      // approved CSRs are cleaned up after an hour: what the gardenlet recorded fills in
+      const known = fromCertificateStatus((recorded as { nodes?: NodeCertificateStatus[] } | undefined)?.nodes);
+      const rows = certificateStatus(nodeServingCertificates(csrs, nodes, known), Date.now());
       if (options.json) return console.log(JSON.stringify(rows, null, 2));
       const table = [['NODE', 'SERIAL', 'SANS', 'NOT-AFTER', 'CSR', 'ROTATIONS'], ...rows.map((r) => [r.name, r.serialNumber ?? '-', r.sans?.join(',') ?? '-', r.notAfter ?? '-', r.csr ?? '-', String(r.rotations)])];
       const widths = table[0]!.map((_, i) => Math.max(...table.map((row) => row[i]!.length)));

@@ -22,7 +22,7 @@ import {
 import type { ManagedProcess } from '@seedbed/core';
 import { componentAlive, restartOnError, type ComponentRecord } from '@seedbed/cluster';
 import type { HealthObservation } from './shoot-conditions.ts';
-import { nodeServingCertificates } from '../kubelet-certs/serving-certificates.ts';
+import { nodeServingCertificates, type NodeServingCertificates } from '../kubelet-certs/serving-certificates.ts';
 
 export const WATCH_RESTART_MIN_MS = 50;
 export const WATCH_RESTART_MAX_MS = 1_000;
@@ -36,7 +36,15 @@ export interface MonitorOptions {
   processes: ReadonlyMap<string, ProcessHandle>;
   expectedNodes: number;
   /** The cert component: off (and why), or the shoot's node names and its approver's state. */
-  kubeletServing?: { enabled: false; why: string } | { enabled: true; nodes: readonly string[]; approver: { running(): boolean; watch(listener: (running: boolean) => void): () => void } };
+  kubeletServing?:
+    | { enabled: false; why: string }
+    | {
+        enabled: true;
+        nodes: readonly string[];
+        approver: { running(): boolean; watch(listener: (running: boolean) => void): () => void };
+        /** What the shoot's status recorded: certificates whose CSRs were cleaned up since still count. */
+        known?: NodeServingCertificates[];
+      };
   onChange: (observation: HealthObservation) => void;
 }
 
@@ -89,8 +97,10 @@ export class ShootHealthMonitor {
       );
       // every CSR (the client cannot watch with a field selector); the kubelet-serving ones are picked out
       const certificates = kc.makeApiClient(CertificatesV1Api);
+      let known = serving.known ?? [];
       this.watch<V1CertificateSigningRequest>(makeInformer(kc, '/apis/certificates.k8s.io/v1/certificatesigningrequests', () => certificates.listCertificateSigningRequest()), (items) => {
-        if (this.observation.kubeletServing?.enabled) this.observation.kubeletServing.nodes = nodeServingCertificates(items, serving.nodes);
+        known = nodeServingCertificates(items, serving.nodes, known);
+        if (this.observation.kubeletServing?.enabled) this.observation.kubeletServing.nodes = known;
       });
     } else if (serving) {
       this.observation.kubeletServing = serving;

@@ -2,7 +2,7 @@ import type { V1CertificateSigningRequest } from '@kubernetes/client-node';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { CertificateAuthority } from '@seedbed/pki';
 import { KUBELET_SERVING_SIGNER } from '@seedbed/csr-approver';
-import { nextExpiry, nodeServingCertificates, servingProblem } from './serving-certificates.ts';
+import { certificateStatus, fromCertificateStatus, nextExpiry, nodeServingCertificates, servingProblem } from './serving-certificates.ts';
 
 let ca: CertificateAuthority;
 beforeAll(async () => {
@@ -68,5 +68,21 @@ describe('nodeServingCertificates', () => {
     expect(nextExpiry([n0!], notAfter - 1)).toBe(notAfter);
     expect(nextExpiry([n0!], notAfter)).toBeUndefined();
     expect(servingProblem(n0!, notAfter)).toMatch(/^serving certificate \w+ expired at /);
+  });
+
+  it("keeps a node's certificate after kube-controller-manager cleaned up its CSRs (approved ones go after an hour), and counts rotations whose CSRs are gone", async () => {
+    const first = await issued('csr-a', 'n0', 1_000, ['10.0.0.2']);
+    const second = await issued('csr-b', 'n0', 2_000, ['10.0.0.2']);
+    const seen = nodeServingCertificates([first.csr, second.csr], ['n0']);
+    // recorded in the status, read back by a restarted gardenlet
+    const recorded = fromCertificateStatus(certificateStatus(seen, 3_000));
+    const [afterCleanup] = nodeServingCertificates([], ['n0'], recorded);
+    expect(afterCleanup).toMatchObject({ current: { csr: 'csr-b' }, issued: 2 });
+    expect(servingProblem(afterCleanup!, 3_000)).toBeUndefined();
+    const forged = csr('csr-f', 'n0', 4_000, { conditions: [{ type: 'Denied', status: 'True', reason: 'DnsSanMismatch' }] });
+    const third = await issued('csr-c', 'n0', 5_000, ['10.0.0.2']);
+    const [rotated] = nodeServingCertificates([forged, third.csr], ['n0'], [afterCleanup!]);
+    expect(rotated).toMatchObject({ current: { csr: 'csr-c' }, issued: 3 });
+    expect(rotated!.latest).toBeUndefined();
   });
 });

@@ -5,7 +5,12 @@
  * `kubernetes.io/kubelet-serving` CSR (requested as system:node:<name>).
  * A newer CSR that was denied or is still pending is kept beside it, so a
  * node is only called unhealthy for it when it holds nothing valid — a forged
- * CSR denied in a node's name does not take a working node down. Pure.
+ * CSR denied in a node's name does not take a working node down.
+ *
+ * kube-controller-manager's CSR cleaner deletes approved CSRs after an hour
+ * while the node keeps serving with the certificate, so what was seen before
+ * (`previous`, e.g. from status.kubeletServingCertificates) is carried over
+ * for a node whose issued CSRs are gone. Pure.
  */
 import { X509Certificate } from 'node:crypto';
 import type { V1CertificateSigningRequest } from '@kubernetes/client-node';
@@ -62,15 +67,29 @@ export function servingCertificate(csr: V1CertificateSigningRequest): ServingCer
   }
 }
 
-export function nodeServingCertificates(csrs: readonly V1CertificateSigningRequest[], nodes: readonly string[]): NodeServingCertificates[] {
+export function nodeServingCertificates(
+  csrs: readonly V1CertificateSigningRequest[],
+  nodes: readonly string[],
+  previous: readonly NodeServingCertificates[] = [],
+): NodeServingCertificates[] {
   const serving = csrs.filter((c) => c.spec.signerName === KUBELET_SERVING_SIGNER).sort(byCreation);
   return nodes.map((node) => {
     const own = serving.filter((c) => nodeNameOf(c) === node);
     const issued = own.map((c) => ({ csr: c, cert: servingCertificate(c) })).filter((x) => x.cert);
     const newestIssued = issued.at(-1);
     const newest = own.at(-1);
+    const before = previous.find((p) => p.node === node);
     const result: NodeServingCertificates = { node, current: newestIssued?.cert, issued: issued.length };
-    if (newest && newest !== newestIssued?.csr) {
+    if (before?.current && !result.current) {
+      // its CSRs were cleaned up (or not listed): the node still holds what it held
+      result.current = before.current;
+      result.issued = before.issued;
+    } else if (before?.current && result.current) {
+      // rotations seen before whose CSRs are gone still count
+      const seenBefore = issued.some((x) => x.cert!.csr === before.current!.csr);
+      result.issued = Math.max(result.issued, seenBefore ? before.issued : before.issued + 1);
+    }
+    if (newest && newest !== newestIssued?.csr && newest.metadata?.name !== result.current?.csr) {
       const decided = newest.status?.conditions?.find((c) => (c.type === 'Denied' || c.type === 'Failed') && c.status !== 'False');
       result.latest = {
         csr: newest.metadata?.name ?? '',
@@ -121,4 +140,13 @@ export function certificateStatus(nodes: readonly NodeServingCertificates[], now
       ...(problem ? { problem } : {}),
     };
   });
+}
+
+/** The inverse of certificateStatus: what a shoot's status recorded, as `previous` for nodeServingCertificates. */
+export function fromCertificateStatus(nodes: readonly NodeCertificateStatus[] | undefined): NodeServingCertificates[] {
+  return (nodes ?? []).map((n) => ({
+    node: n.name,
+    issued: n.rotations + (n.serialNumber ? 1 : 0),
+    ...(n.serialNumber && n.notAfter && n.csr ? { current: { csr: n.csr, serialNumber: n.serialNumber, notAfter: n.notAfter, sans: n.sans ?? [], requestedAt: n.lastRotation } } : {}),
+  }));
 }
