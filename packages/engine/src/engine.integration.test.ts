@@ -12,6 +12,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { SeedbedError } from '@seedbed/core';
 import { hostCapabilities } from './capabilities/host-capabilities.ts';
 import { enginePaths } from './dockerd/engine-paths.ts';
+import { leaseEngine } from './dockerd/engine-lease.ts';
 import { findDockerd, startOwnedDockerd, stopOwnedDockerd, ownedDockerdState } from './dockerd/owned-dockerd.ts';
 import { detectEngine, ensureEngine } from './engine.ts';
 import { canRunPrivileged } from './privileged/privileged-probe.ts';
@@ -68,4 +69,27 @@ describe('engine', () => {
       expect((await ownedDockerdState(paths)).state).toBe('stopped');
     },
   );
+
+  it.skipIf(!isRoot || !findDockerd())('leases: the dockerd a lease started stops with the last lease; one started by `engine up` keeps running (needs root and docker.io)', { timeout: 120_000 }, async () => {
+    const paths = enginePaths(join(await tempDir(), 'engine'));
+    const options = { paths, isolated: true, env: { ...process.env, DOCKER_HOST: `unix://${join(paths.root, 'nothing.sock')}` } };
+    const [first, second] = await Promise.all([leaseEngine(options), leaseEngine(options)]);
+    expect(first.engine.owned && second.engine.owned).toBe(true);
+    expect(first.engine.dockerHost).toBe(second.engine.dockerHost);
+    const state = await ownedDockerdState(paths);
+    expect(state.state === 'running' && state.record.startedBy).toBe('lease');
+    expect(await first.release()).toEqual([]);
+    expect((await ownedDockerdState(paths)).state).toBe('running');
+    expect((await second.release()).join('\n')).toMatch(/dockerd \d+ stopped/);
+    expect((await ownedDockerdState(paths)).state).toBe('stopped');
+
+    await startOwnedDockerd({ paths, isolated: true });
+    try {
+      const lease = await leaseEngine(options);
+      expect(await lease.release()).toEqual([]);
+      expect((await ownedDockerdState(paths)).state).toBe('running');
+    } finally {
+      await stopOwnedDockerd({ paths });
+    }
+  });
 });

@@ -51,6 +51,12 @@ export interface EngineOptions {
   env?: NodeJS.ProcessEnv;
   /** Where to look for dockerd (default DOCKERD_CANDIDATES). */
   dockerdCandidates?: readonly string[];
+  /** Recorded as who started seedbed's dockerd (see engine-lease.ts). */
+  startedBy?: string;
+  /** The caller holds the engine lock. */
+  locked?: boolean;
+  /** Start seedbed's dockerd without bridge and iptables (a second one next to a running one, in tests). */
+  isolated?: boolean;
 }
 
 export interface EngineDetection {
@@ -135,7 +141,7 @@ export async function ensureEngine(options: EngineOptions = {}): Promise<Engine>
       hint: 'start seedbed\'s own dockerd with `seedbed engine up` (docker.io is installed), or start Docker or Podman',
     });
   }
-  const record = await startOwnedDockerd({ paths, progress: options.progress ?? silentProgress, signal: options.signal });
+  const record = await startOwnedDockerd({ paths, progress: options.progress ?? silentProgress, signal: options.signal, startedBy: options.startedBy, locked: options.locked, isolated: options.isolated });
   return ownedEngine(record, paths);
 }
 

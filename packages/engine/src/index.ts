@@ -16,5 +16,7 @@ export {
   type CapDropState,
 } from './dockerd/owned-dockerd.ts';
 export { enginePaths, type EnginePaths } from './dockerd/engine-paths.ts';
+export { leaseEngine, type EngineLease } from './dockerd/engine-lease.ts';
+export { withEngineLock } from './dockerd/engine-lock.ts';
 export { hostCapabilities, missingCapabilities, type HostCapabilities } from './capabilities/host-capabilities.ts';
 export { probeRuntime, type RuntimeProbe } from './runtime/runtime-probe.ts';

@@ -35,6 +35,7 @@ import {
 import { hostCapabilities, type HostCapabilities } from '../capabilities/host-capabilities.ts';
 import { dockerGet, pingDocker } from './docker-api.ts';
 import { checkSocketPaths, enginePaths, type EnginePaths } from './engine-paths.ts';
+import { withEngineLock } from './engine-lock.ts';
 import { recordHostNetwork, restoreHostNetwork, type HostNetworkBefore } from './host-network.ts';
 
 const log = createLogger('engine:dockerd');
@@ -63,6 +64,8 @@ export interface OwnedDockerdRecord {
   /** What the host's network looked like before (absent for an isolated dockerd). */
   hostNetwork?: HostNetworkBefore;
   startedAt: string;
+  /** Who started it: `seedbed engine up` (cli) or an engine lease (tests); leases stop only what a lease started. */
+  startedBy?: string;
 }
 
 export type OwnedDockerdState =
@@ -115,16 +118,21 @@ export interface StartOptions {
    * dockerd next to a running one, for probes that need no network (tests).
    */
   isolated?: boolean;
+  /** Recorded as the record's startedBy (default cli). */
+  startedBy?: string;
+  /** The caller holds the engine lock already. */
+  locked?: boolean;
 }
 
 export async function startOwnedDockerd(options: StartOptions = {}): Promise<OwnedDockerdRecord> {
   const paths = options.paths ?? enginePaths();
+  if (!options.locked) return withEngineLock(paths, () => startOwnedDockerd({ ...options, paths, locked: true }));
   const progress = options.progress ?? silentProgress;
   const current = await ownedDockerdState(paths);
   if (current.state === 'running') return current.record;
   if (current.state === 'stale') {
     progress.info(`cleaning up a stale seedbed dockerd: ${current.detail}`);
-    await stopOwnedDockerd({ paths, progress });
+    await stopOwnedDockerd({ paths, progress, locked: true });
   }
   const dockerd = findDockerd();
   if (!dockerd) throw new SeedbedError('NO_ENGINE', `no container engine: no Docker or Podman runs, and dockerd is not installed (looked for ${DOCKERD_CANDIDATES.join(', ')})`, { hint: DOCKER_IO_HINT });
@@ -157,7 +165,16 @@ export async function startOwnedDockerd(options: StartOptions = {}): Promise<Own
   // an isolated dockerd changes nothing on the host's network: nothing to restore
   const hostNetwork: HostNetworkBefore | undefined = options.isolated ? undefined : await recordHostNetwork();
   const proc = new ManagedProcess({ name: 'dockerd', command: dockerd, args, logFile: paths.logFile }).start();
-  const record: OwnedDockerdRecord = { pid: proc.pid!, startTicks: processStartTicks(proc.pid!), dockerd, args, capDrop, hostNetwork, startedAt: new Date().toISOString() };
+  const record: OwnedDockerdRecord = {
+    pid: proc.pid!,
+    startTicks: processStartTicks(proc.pid!),
+    dockerd,
+    args,
+    capDrop,
+    hostNetwork,
+    startedAt: new Date().toISOString(),
+    startedBy: options.startedBy ?? 'cli',
+  };
   // written before the wait so that a failed or interrupted start is still found and stopped
   await writeFile(paths.recordFile, `${JSON.stringify(record, null, 2)}\n`);
   try {
@@ -173,7 +190,7 @@ export async function startOwnedDockerd(options: StartOptions = {}): Promise<Own
     });
   } catch (error) {
     progress.step('start seedbed dockerd', 'failed');
-    await stopOwnedDockerd({ paths });
+    await stopOwnedDockerd({ paths, locked: true });
     throw error;
   }
   progress.step('start seedbed dockerd', 'done', `${formatDuration(Date.now() - started)}; ${capDrop.registered ? `capability-dropping runtime registered: ${capDrop.reason}` : 'stock runc'}`);
@@ -223,11 +240,14 @@ async function networkBridges(socket: string): Promise<string[]> {
 export interface StopOptions {
   paths?: EnginePaths;
   progress?: Progress;
+  /** The caller holds the engine lock already. */
+  locked?: boolean;
 }
 
 /** Stops seedbed's dockerd and its containerd and restores the host network; returns what was done. */
 export async function stopOwnedDockerd(options: StopOptions = {}): Promise<string[]> {
   const paths = options.paths ?? enginePaths();
+  if (!options.locked) return withEngineLock(paths, () => stopOwnedDockerd({ ...options, paths, locked: true }));
   const progress = options.progress ?? silentProgress;
   const state = await ownedDockerdState(paths);
   if (state.state === 'stopped') return [];

@@ -15,17 +15,7 @@ import { GenericContainer, type StartedTestContainer } from 'testcontainers';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { V1Pod } from '@kubernetes/client-node';
 import { SeedbedError, consoleProgress, stateRoot } from '@seedbed/core';
-import {
-  detectEngine,
-  engineEnv,
-  ensureEngine,
-  findDockerd,
-  ownedDockerdState,
-  runDocker,
-  stopOwnedDockerd,
-  useEngineForTestcontainers,
-  type Engine,
-} from '@seedbed/engine';
+import { detectEngine, engineEnv, findDockerd, leaseEngine, ownedDockerdState, runDocker, useEngineForTestcontainers, type Engine, type EngineLease } from '@seedbed/engine';
 import { buildNodeImage } from '@seedbed/node-image';
 import { containsIp, parseCidr, type Cidr } from '../../config/cidr.ts';
 import { DEFAULT_NODE_NETWORK_IPV4, DEFAULT_NODE_NETWORK_IPV6, loadKindConfig, parseKindConfig, type ClusterConfig } from '../../config/kind-config.ts';
@@ -50,18 +40,22 @@ const inAny = (ranges: readonly Cidr[], ip: string) => ranges.some((r) => contai
 
 describe.skipIf(!engineCanExist)(`kind provider on real clusters${missing}`, () => {
   const provider = new KindProvider();
+  let lease: EngineLease;
   let engine: Engine;
-  let engineStartedHere = false;
   let image: string;
 
   beforeAll(async () => {
-    engineStartedHere = (await ownedDockerdState()).state !== 'running' && !detected.engine;
-    engine = await ensureEngine({ start: true, progress: consoleProgress() });
+    // a lease: seedbed's dockerd, if a lease starts it, stops when the last test file holding one releases it
+    lease = await leaseEngine({ progress: consoleProgress() });
+    engine = lease.engine;
     useEngineForTestcontainers(engine);
     // cached: present, or loaded from the cache's tarball; a fresh machine builds it here (about 25 minutes)
     await buildNodeImage({ env: engineEnv(engine), progress: consoleProgress() });
     image = await netcheckImage(engine);
   }, 45 * 60_000);
+
+  // after a failure that skipped the last test; releasing twice is harmless
+  afterAll(() => lease?.release(), 120_000);
 
   describe.each(FAMILIES)('%s', (family, label) => {
     const name = `${PREFIX}-${family}`;
@@ -199,14 +193,17 @@ describe.skipIf(!engineCanExist)(`kind provider on real clusters${missing}`, () 
     });
   });
 
-  it('stops the seedbed dockerd this file started: no dockerd, no containerd, no docker0', { timeout: 120_000 }, async (ctx) => {
-    if (!engineStartedHere) ctx.skip(`the engine was running before this file (${engine.describe()}): it is left running`);
-    const state = await ownedDockerdState();
-    const docker0Before = state.state === 'running' && state.record.hostNetwork?.docker0Existed;
-    const done = await stopOwnedDockerd();
+  it('releases its engine lease: a seedbed dockerd a lease started stops with the last lease, leaving no dockerd, containerd or docker0', { timeout: 120_000 }, async (ctx) => {
+    const before = await ownedDockerdState();
+    const done = await lease.release();
+    if (done.length === 0) {
+      const why = !engine.owned ? `${engine.describe()} is not seedbed's` : before.state === 'running' && before.record.startedBy !== 'lease' ? 'it was started by `seedbed engine up`' : 'another test file still holds a lease';
+      ctx.skip(`the engine keeps running: ${why}`);
+    }
     expect(done.join('\n')).toMatch(/dockerd \d+ stopped/);
     expect((await ownedDockerdState()).state).toBe('stopped');
     expect((await detectEngine()).engine).toBeUndefined();
+    const docker0Before = before.state === 'running' && before.record.hostNetwork?.docker0Existed;
     expect(existsSync('/sys/class/net/docker0')).toBe(!!docker0Before);
   });
 });
