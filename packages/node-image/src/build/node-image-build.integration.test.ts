@@ -13,7 +13,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { consoleProgress } from '@seedbed/core';
-import { detectEngine, engineEnv, enginePaths, ensureEngine, findDockerd, stopOwnedDockerd, type Engine } from '@seedbed/engine';
+import { detectEngine, engineEnv, findDockerd, leaseEngine, type Engine, type EngineLease } from '@seedbed/engine';
 import { DockerCli } from '../docker/docker-cli.ts';
 import { missingImages } from '../assemble/assemble.ts';
 import { kindestNodeImage, resolveNodeImage } from '../resolve/node-image.ts';
@@ -28,7 +28,7 @@ const missing = engineCanExist ? '' : ` (skipped: no container engine can run he
 
 describe.skipIf(!engineCanExist)(`node image build${missing}`, () => {
   let engine: Engine;
-  let startedEngine = false;
+  let lease: EngineLease | undefined;
   let docker: DockerCli;
   let first: NodeImageBuildResult;
   const containers: string[] = [];
@@ -39,15 +39,16 @@ describe.skipIf(!engineCanExist)(`node image build${missing}`, () => {
   };
 
   beforeAll(async () => {
-    startedEngine = detected.engine === undefined && (await detectEngine()).engine === undefined;
-    engine = await ensureEngine({ start: true, progress: consoleProgress() });
+    // a lease: a seedbed dockerd a lease starts stops once the last test file holding one (e.g. the kind tests) releases it
+    lease = await leaseEngine({ progress: consoleProgress() });
+    engine = lease.engine;
     docker = new DockerCli(engineEnv(engine));
     first = await buildNodeImage({ docker, progress: consoleProgress() });
   }, BUILD_TIMEOUT_MS);
 
   afterAll(async () => {
     await docker?.removeContainers(containers);
-    if (startedEngine) await stopOwnedDockerd({ paths: enginePaths() });
+    await lease?.release();
   }, 120_000);
 
   it('is in the engine, and a second build finds it without building', async () => {
