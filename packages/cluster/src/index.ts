@@ -24,5 +24,5 @@ export { renderKubeconfig } from './providers/local/kubeconfig.ts';
 export { processStartTicks, componentAlive, type ComponentRecord } from './state/state-store.ts';
 export { nthAddress, formatIp, parseIp } from './config/cidr.ts';
 export { restartOnError, RESTART_MIN_MS, RESTART_MAX_MS, type RestartOptions } from './kube/informer-restart.ts';
-export { untilWatched, type WatchedCollection } from './kube/watch-until.ts';
+export { untilWatched } from './kube/watch-until.ts';
 export { KubeRaw, resourcePath, FIELD_MANAGER, type KubeObject, type PatchType } from './kube/raw-client.ts';
