@@ -62,7 +62,8 @@ export function engineCommand(): Command {
         console.log(findDockerd() ? '  start one:  seedbed engine up' : '  install Debian\'s docker.io, or start Docker or Podman');
       }
       const owned = await ownedDockerdState(paths);
-      console.log(`own dockerd: ${owned.state}${owned.state === 'stale' ? ` (${owned.detail}; \`seedbed engine down\` cleans it up)` : ''} — ${paths.root}`);
+      const startedBy = owned.state === 'running' ? `, started by ${owned.record.startedBy === 'lease' ? 'an engine lease (tests; stops with the last lease)' : '`seedbed engine up`'}` : '';
+      console.log(`own dockerd: ${owned.state}${startedBy}${owned.state === 'stale' ? ` (${owned.detail}; \`seedbed engine down\` cleans it up)` : ''} — ${paths.root}`);
       console.log(`host:        CapBnd ${caps.bounding.toString(16).padStart(16, '0')}; the capability-dropping runtime is ${need.needed ? 'needed' : 'not needed'}: ${need.reason}`);
       if (need.needed) {
         const runtime = await resolveBinaries({ names: ['capdrop-runc'], build: false }).then((b) => b.path('capdrop-runc'), () => 'not built yet (seedbed engine up builds it)');
