@@ -8,7 +8,7 @@
  */
 import { CustomObjectsApi, makeInformer, type Informer, type KubeConfig, type KubernetesListObject, type KubernetesObject } from '@kubernetes/client-node';
 import { KubeRaw, RESTART_MAX_MS, loadKubeConfig, restartOnError } from '@seedbed/cluster';
-import { createLogger, describeError, systemClock, type Clock } from '@seedbed/core';
+import { WorkQueue, createLogger, describeError, systemClock, type Clock } from '@seedbed/core';
 import { GROUP, VERSION, seedPath, type Seed, type Shoot } from '@seedbed/gardener-api';
 import { ACTION_ANNOTATION, GARDENLET_VERSION_LABEL, ROLLOUT_GROUP, ROLLOUT_PLURAL, ROLLOUT_VERSION, rolloutPath, type Rollout } from '../api/types.ts';
 import { decide, type Decision } from '../decision/decide.ts';
@@ -30,6 +30,9 @@ export interface RolloutControllerOptions {
 
 type AnyInformer = Informer<KubernetesObject> & { list(): KubernetesObject[] };
 
+/** The queue's only key: an evaluation covers every rollout. */
+const ALL_ROLLOUTS = 'rollouts';
+
 export class RolloutController {
   private readonly kc: KubeConfig;
   private readonly raw: KubeRaw;
@@ -42,11 +45,9 @@ export class RolloutController {
   /** Our own last writes, newer than the watch until it catches up (compared by resourceVersion). */
   private readonly written = new Map<string, Rollout>();
   private readonly timers = new Map<string, NodeJS.Timeout>();
-  private scheduled = false;
-  private running = false;
-  private dirty = false;
   private stopped = false;
-  private idleWaiters: Array<() => void> = [];
+  /** The one work queue, with one key: every event re-evaluates all rollouts, events during a run collapse into one re-run. */
+  private readonly queue = new WorkQueue(() => this.evaluateAll());
 
   constructor(options: RolloutControllerOptions) {
     this.options = options;
@@ -90,46 +91,28 @@ export class RolloutController {
     for (const t of this.timers.values()) clearTimeout(t);
     // a watch that already failed may reject its stop: there is nothing left to stop then
     await Promise.all([...this.informers.values()].map((i) => i.stop().catch(() => {})));
-    await this.idle();
+    this.queue.stop();
+    await this.queue.idle();
   }
 
-  /** Resolves when no evaluation runs or is scheduled. */
+  /** Resolves when no evaluation runs or waits (requeue timers do not count). */
   idle(): Promise<void> {
-    if (!this.running && !this.scheduled) return Promise.resolve();
-    return new Promise((r) => this.idleWaiters.push(r));
+    return this.queue.idle();
   }
 
   private schedule(): void {
-    if (this.stopped) return;
-    if (this.running) {
-      this.dirty = true;
-      return;
-    }
-    if (this.scheduled) return;
-    this.scheduled = true;
-    setImmediate(() => {
-      this.scheduled = false;
-      void this.evaluateAll();
-    });
+    if (!this.stopped) this.queue.add(ALL_ROLLOUTS);
   }
 
   private async evaluateAll(): Promise<void> {
-    this.running = true;
-    try {
-      const rollouts = (this.informers.get('rollouts')?.list() ?? []) as unknown as Rollout[];
-      for (const listed of rollouts) {
-        const rollout = this.freshest(listed);
-        await this.evaluate(rollout).catch((error: unknown) => {
-          this.log.debug('rollout %s: %s', rollout.metadata.name, describeError(error));
-          this.requeue(rollout.metadata.name, RESTART_MAX_MS);
-        });
-      }
-    } finally {
-      this.running = false;
-      if (this.dirty && !this.stopped) {
-        this.dirty = false;
-        this.schedule();
-      } else if (!this.scheduled) this.idleWaiters.splice(0).forEach((r) => r());
+    const rollouts = (this.informers.get('rollouts')?.list() ?? []) as unknown as Rollout[];
+    for (const listed of rollouts) {
+      const rollout = this.freshest(listed);
+      await this.evaluate(rollout).catch((error: unknown) => {
+        // one rollout's failure must not stop the others' evaluation: logged, and retried on its own timer
+        this.log.debug('rollout %s: %s', rollout.metadata.name, describeError(error));
+        this.requeue(rollout.metadata.name, RESTART_MAX_MS);
+      });
     }
   }
 
