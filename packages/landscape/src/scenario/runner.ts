@@ -48,7 +48,14 @@ export async function runScenario(scenario: Scenario, options: RunOptions = {}):
       config,
       provider: options.provider,
       progress,
-      gardenlet: scenario.gardenlet,
+      gardenlet: {
+        ...scenario.gardenlet,
+        // a reconcile that failed and was retried is no silent event: the report lists it
+        onReconcileError: (_shoot, error, retryInMs) => {
+          const errors = (report.facts.reconcileErrors ??= []) as string[];
+          errors.push(`${error.message} (retried in ${retryInMs}ms)`);
+        },
+      },
       seeds: scenario.seeds,
       rollouts: scenario.rollouts,
       onFlowEvent: (shoot, event) => options.view?.onFlowEvent(shoot, event),
