@@ -89,7 +89,8 @@ export class KindProvider implements ClusterProvider {
         dependencies: ['container engine'],
         run: async ({ signal }) => {
           const explicit = process.env[KIND_IMAGE_ENV];
-          image = explicit ?? (await resolveNodeImage({ env: engineEnv(engine), progress, signal })).image;
+          // kindest/node:<pinned version> if present, else seedbed's image: present, loaded from the cache, or built now (minutes cold, once)
+          image = explicit ?? (await resolveNodeImage({ env: engineEnv(engine), progress, signal, build: true })).image;
           progress.info(`   node image: ${image}${explicit ? ` (from ${KIND_IMAGE_ENV})` : ''}`);
         },
       },
