@@ -3,7 +3,8 @@
  * Before: resolves the Go-built binaries (building them with progress on a
  * fresh machine, once per machine) so no integration test pays the build time
  * inside its own timeout; tests resolve them again, which then only finds them
- * in the per-user cache. Marks the run (SEEDBED_RUN_ID, inherited by every
+ * in the per-user cache. Then prepares the kind node image the same way.
+ * Marks the run (SEEDBED_RUN_ID, inherited by every
  * worker and every process a test starts).
  * Points TMPDIR of the run (workers and every process they start) at a
  * directory of its own.
@@ -16,7 +17,9 @@ import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { resolveBinaries, ALL_BINARIES } from '@seedbed/binaries';
-import { consoleProgress, markRun, reapMarked, RUN_ID_ENV } from '@seedbed/core';
+import { consoleProgress, markRun, reapMarked, RUN_ID_ENV, type Progress } from '@seedbed/core';
+import { detectEngine, engineCanExist, engineEnv, leaseEngine } from '@seedbed/engine';
+import { resolveNodeImage } from '@seedbed/node-image';
 
 /** Tool caches that live in TMPDIR by design (tsx's compile cache). */
 const TOOL_CACHES = /^tsx-\d+$/;
@@ -49,5 +52,27 @@ export default async function setup(): Promise<() => Promise<void>> {
   const progress = consoleProgress();
   const binaries = await resolveBinaries({ names: ALL_BINARIES, progress });
   progress.info(`binaries: ${binaries.source} (${binaries.describe()})`);
+  if (ownsTmp) await prepareKindNodeImage(progress);
   return teardown;
+}
+
+/**
+ * The kind tests' node image: found, loaded from the cache, or (on a fresh
+ * machine, about 25 minutes) built here, outside any test's timeout. Where no
+ * engine can exist the kind tests skip, naming what is missing.
+ */
+async function prepareKindNodeImage(progress: Progress): Promise<void> {
+  const detected = await detectEngine();
+  if (!engineCanExist(detected)) {
+    progress.info(`kind node image: not prepared, no container engine can run here (${detected.tried.join('; ')})`);
+    return;
+  }
+  // a lease: a dockerd it starts stops again on release; the kind tests take their own
+  const lease = await leaseEngine({ progress });
+  try {
+    const choice = await resolveNodeImage({ env: engineEnv(lease.engine), build: true, progress });
+    progress.info(`kind node image: ${choice.image} (${choice.source})`);
+  } finally {
+    await lease.release();
+  }
 }

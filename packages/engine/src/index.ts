@@ -6,6 +6,7 @@ export {
   stopOwnedDockerd,
   ownedDockerdState,
   findDockerd,
+  engineCanExist,
   capDropNeed,
   dockerdLogTail,
   CAPDROP_RUNTIME,

@@ -77,6 +77,11 @@ export function findDockerd(candidates: readonly string[] = DOCKERD_CANDIDATES):
   return candidates.find((p) => existsSync(p));
 }
 
+/** Whether an engine is running, or seedbed can start its own (docker.io's dockerd, as root). */
+export function engineCanExist(detection: { engine?: unknown }, candidates: readonly string[] = DOCKERD_CANDIDATES): boolean {
+  return !!detection.engine || (!!findDockerd(candidates) && process.getuid?.() === 0);
+}
+
 async function readRecord(paths: EnginePaths): Promise<OwnedDockerdRecord | undefined> {
   try {
     return JSON.parse(await readFile(paths.recordFile, 'utf8')) as OwnedDockerdRecord;

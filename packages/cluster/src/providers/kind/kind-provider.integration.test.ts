@@ -15,7 +15,7 @@ import { GenericContainer, type StartedTestContainer } from 'testcontainers';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { V1Pod } from '@kubernetes/client-node';
 import { SeedbedError, consoleProgress, stateRoot } from '@seedbed/core';
-import { detectEngine, engineEnv, findDockerd, leaseEngine, ownedDockerdState, runDocker, useEngineForTestcontainers, type Engine, type EngineLease } from '@seedbed/engine';
+import { detectEngine, engineCanExist, engineEnv, leaseEngine, ownedDockerdState, runDocker, useEngineForTestcontainers, type Engine, type EngineLease } from '@seedbed/engine';
 import { buildNodeImage } from '@seedbed/node-image';
 import { containsIp, parseCidr, type Cidr } from '../../config/cidr.ts';
 import { DEFAULT_NODE_NETWORK_IPV4, DEFAULT_NODE_NETWORK_IPV6, loadKindConfig, parseKindConfig, type ClusterConfig } from '../../config/kind-config.ts';
@@ -26,8 +26,8 @@ import { KindProvider } from './kind-provider.ts';
 import { kindNetworkName } from './kind-network.ts';
 
 const detected = await detectEngine();
-const engineCanExist = !!detected.engine || (!!findDockerd() && process.getuid?.() === 0);
-const missing = engineCanExist ? '' : ` (skipped: no container engine can run here — ${detected.tried.join('; ')}; and no docker.io dockerd as root)`;
+const engineExists = engineCanExist(detected);
+const missing = engineExists ? '' : ` (skipped: no container engine can run here — ${detected.tried.join('; ')}; and no docker.io dockerd as root)`;
 const PREFIX = `kit${process.pid % 10_000}`;
 const FAMILIES: ReadonlyArray<[ShippedConfig, string]> = [
   ['ipv4', 'IPv4'],
@@ -38,7 +38,7 @@ const FAMILIES: ReadonlyArray<[ShippedConfig, string]> = [
 const cidrs = (texts: readonly string[]): Cidr[] => texts.map((t) => parseCidr(t) as Cidr);
 const inAny = (ranges: readonly Cidr[], ip: string) => ranges.some((r) => containsIp(r, ip));
 
-describe.skipIf(!engineCanExist)(`kind provider on real clusters${missing}`, () => {
+describe.skipIf(!engineExists)(`kind provider on real clusters${missing}`, () => {
   const provider = new KindProvider();
   let lease: EngineLease;
   let engine: Engine;
