@@ -64,6 +64,6 @@ export async function resolveNodeImage(options: NodeImageOptions = {}): Promise<
     return { image: built.image, source: 'seedbed (built)' };
   }
   throw new NodeImageMissingError('NODE_IMAGE_MISSING', `no kind node image: neither ${kindest} nor ${tag} is in ${docker.host}, and ${tag} is not in the cache`, {
-    hint: 'build it offline with `seedbed node-image build` (about 25 minutes on a fresh 2-core machine, seconds once cached), or load kindest/node with `docker load`',
+    hint: 'build it offline with `seedbed node-image build` (25–45 minutes on a fresh 2-core machine, seconds once cached), or load kindest/node with `docker load`',
   });
 }
