@@ -19,10 +19,13 @@ interface Summary {
   numFailedTests: number;
   numPendingTests: number;
   numTodoTests: number;
+  testResults: { status: string; assertionResults: { status: string }[] }[];
 }
 try {
   const s = JSON.parse(readFileSync(report, 'utf8')) as Summary;
-  echo(`vitest: ${s.numPassedTests} passed, ${s.numFailedTests} failed, ${s.numPendingTests + s.numTodoTests} skipped`);
+  // a file that failed outside its tests (a beforeAll, an import) has no failed test of its own: count it as one
+  const failedFiles = s.testResults.filter((f) => f.status === 'failed' && !f.assertionResults.some((a) => a.status === 'failed')).length;
+  echo(`vitest: ${s.numPassedTests} passed, ${s.numFailedTests + failedFiles} failed, ${s.numPendingTests + s.numTodoTests} skipped`);
 } catch {
   echo('vitest: 0 passed, 1 failed (no report was written: vitest could not start)');
   process.exitCode = 1;
