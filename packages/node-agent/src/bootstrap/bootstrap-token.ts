@@ -6,14 +6,16 @@
  * node client certificates, and lets nodes renew them.
  */
 import { randomInt } from 'node:crypto';
-import { CoreV1Api, KubeConfig, RbacAuthorizationV1Api, type V1ClusterRoleBinding } from '@kubernetes/client-node';
-import { ApiError, SeedbedError } from '@seedbed/core';
+import { AuthenticationV1Api, CoreV1Api, KubeConfig, RbacAuthorizationV1Api, type V1ClusterRoleBinding } from '@kubernetes/client-node';
+import { ApiError, SeedbedError, Wait } from '@seedbed/core';
 import { callApi } from '@seedbed/cluster';
 
 export const BOOTSTRAPPERS_GROUP = 'system:bootstrappers';
 export const BOOTSTRAP_EXTRA_GROUP = 'system:bootstrappers:seedbed:default-node-token';
 export const DEFAULT_TOKEN_TTL_MS = 24 * 3600_000;
 const TOKEN_ALPHABET = 'abcdefghijklmnopqrstuvwxyz0123456789';
+/** How long kube-apiserver may take to see a new token Secret (its authenticator reads Secrets from an informer). */
+export const TOKEN_ACCEPTED_TIMEOUT_MS = 30_000;
 
 export interface BootstrapToken {
   id: string;
@@ -52,7 +54,11 @@ export async function ensureBootstrapRbac(admin: KubeConfig): Promise<void> {
   }
 }
 
-/** Creates the token Secret (and ensures the RBAC); `now` is wall-clock epoch ms. */
+/**
+ * Creates the token Secret (and ensures the RBAC) and returns once kube-apiserver accepts the
+ * token: its authenticator reads Secrets through an informer, so a token used at once can get a
+ * 401 on a loaded machine. `now` is wall-clock epoch ms.
+ */
 export async function createBootstrapToken(admin: KubeConfig, options: { ttlMs?: number; now?: number } = {}): Promise<BootstrapToken> {
   await ensureBootstrapRbac(admin);
   const id = randomString(6);
@@ -75,7 +81,14 @@ export async function createBootstrapToken(admin: KubeConfig, options: { ttlMs?:
       },
     }),
   );
-  return { id, secret, token: `${id}.${secret}`, expires };
+  const token: BootstrapToken = { id, secret, token: `${id}.${secret}`, expires };
+  const auth = bootstrapKubeConfig(admin, token).makeApiClient(AuthenticationV1Api);
+  await new Wait({ what: `kube-apiserver to accept bootstrap token ${id}`, timeoutMs: TOKEN_ACCEPTED_TIMEOUT_MS }).until(async () => {
+    // a 401 (not yet seen) throws, which keeps the wait going and is named if it times out
+    await callApi(`self-subject review as system:bootstrap:${id}`, () => auth.createSelfSubjectReview({ body: { apiVersion: 'authentication.k8s.io/v1', kind: 'SelfSubjectReview' } }));
+    return true;
+  });
+  return token;
 }
 
 /** A kubeconfig for the same cluster as `admin`, authenticating with the token (a kubelet's --bootstrap-kubeconfig). */
