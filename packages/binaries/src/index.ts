@@ -2,6 +2,7 @@ export {
   resolveBinaries,
   uncachedTools,
   hasCachedBinaries,
+  executable,
   cacheRoot,
   toolCacheDir,
   BinaryNotFoundError,

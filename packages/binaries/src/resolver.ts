@@ -68,7 +68,8 @@ export function hasCachedBinaries(env: NodeJS.ProcessEnv = process.env): boolean
   return existsSync(bin) && readdirSync(bin).some((entry) => !entry.includes('.tmp-'));
 }
 
-function executable(path: string): boolean {
+/** Whether `path` is an executable file (missing and not executable are both false). */
+export function executable(path: string): boolean {
   try {
     accessSync(path, constants.X_OK);
     return true;

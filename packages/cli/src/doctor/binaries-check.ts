@@ -3,20 +3,9 @@
  * is set (✗ naming the missing ones), else what the cache holds and what the
  * first run builds (the go check says whether it can).
  */
-import { accessSync, constants } from 'node:fs';
 import { join } from 'node:path';
-import { BIN_DIR_ENV, cacheRoot, uncachedTools, type BinaryName } from '@seedbed/binaries';
+import { BIN_DIR_ENV, cacheRoot, executable, uncachedTools, type BinaryName } from '@seedbed/binaries';
 import { fail, ok, type Check, type DoctorContext } from './check.ts';
-
-function executable(path: string): boolean {
-  try {
-    accessSync(path, constants.X_OK);
-    return true;
-  } catch {
-    // not there or not executable: both mean missing
-    return false;
-  }
-}
 
 export async function checkBinaries(ctx: DoctorContext) {
   const explicit = ctx.env[BIN_DIR_ENV];
