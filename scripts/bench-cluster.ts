@@ -14,7 +14,7 @@ import { echo } from 'zx';
 import { resolveBinaries } from '@seedbed/binaries';
 import { KindProvider, LocalProvider, StateStore, loadKindConfig, shippedConfigPath, type ShippedConfig } from '@seedbed/cluster';
 import { consoleProgress } from '@seedbed/core';
-import { ensureEngine, runDocker } from '@seedbed/engine';
+import { leaseEngine, runDocker, type Engine } from '@seedbed/engine';
 
 const RUNS = Number(process.env.BENCH_RUNS ?? 3);
 const progress = consoleProgress();
@@ -102,7 +102,7 @@ async function benchEnvtest(): Promise<void> {
   rows.push({ setup: 'envtest (controller-runtime v0.25)', family: 'ipv4', components: 'etcd, apiserver', ready: secs(median(times)), rss: mib(median(rss)) });
 }
 
-async function benchKind(shipped: ShippedConfig): Promise<void> {
+async function benchKind(shipped: ShippedConfig, engine: Engine): Promise<void> {
   const status = await new KindProvider().available();
   if (!status.ok) {
     rows.push({ setup: 'kind', family: shipped, components: '2 node containers', ready: `not run: ${status.reason.split('\n')[0]!.slice(0, 60)}`, rss: '-' });
@@ -117,7 +117,6 @@ async function benchKind(shipped: ShippedConfig): Promise<void> {
     await provider.create(config);
     times.push(performance.now() - started);
     // the node containers' memory as the engine accounts it (docker stats), summed
-    const engine = await ensureEngine();
     const { stdout } = await runDocker(engine, ['stats', '--no-stream', '--format', '{{.Name}} {{.MemUsage}}']);
     memory.push(
       stdout
@@ -142,7 +141,13 @@ function kibFromDocker(text: string): number {
 await resolveBinaries({ progress });
 for (const shipped of ['ipv4', 'ipv6', 'dual-stack', 'dual-stack-ipv6-primary'] as const) await benchLocal(shipped);
 await benchEnvtest();
-for (const shipped of ['ipv4', 'ipv6', 'dual-stack'] as const) await benchKind(shipped);
+// a lease: a dockerd the benchmark starts stops again when it is done
+const lease = await leaseEngine({ progress });
+try {
+  for (const shipped of ['ipv4', 'ipv6', 'dual-stack'] as const) await benchKind(shipped, lease.engine);
+} finally {
+  await lease.release();
+}
 
 const header: Row = { setup: 'setup', family: 'family', components: 'components', ready: `time to ready (median of ${RUNS})`, rss: 'summed RSS' };
 const cols = Object.keys(header) as Array<keyof Row>;
