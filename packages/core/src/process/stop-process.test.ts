@@ -5,9 +5,15 @@ import { FakeClock } from '../clock.ts';
 import { isAlive } from './managed-process.ts';
 import { stopRecordedProcess } from './stop-process.ts';
 
-/** A real process in its own group; `ignoreTerm` makes it trap SIGTERM. */
-function start(ignoreTerm: boolean): number {
-  const child = spawn('sh', ['-c', ignoreTerm ? "trap '' TERM; while :; do sleep 0.05; done" : 'while :; do sleep 0.05; done'], { detached: true, stdio: 'ignore' });
+/** A real process in its own group; `ignoreTerm` makes it trap SIGTERM. Resolves once the trap is set (it says "ready"). */
+async function start(ignoreTerm: boolean): Promise<number> {
+  const script = `${ignoreTerm ? "trap '' TERM; " : ''}echo ready; while :; do sleep 0.05; done`;
+  const child = spawn('sh', ['-c', script], { detached: true, stdio: ['ignore', 'pipe', 'ignore'] });
+  await new Promise<void>((resolve, reject) => {
+    child.stdout!.once('data', () => resolve());
+    child.once('error', reject);
+  });
+  child.stdout!.destroy();
   child.unref();
   return child.pid!;
 }
@@ -25,12 +31,12 @@ const running = (pid: number) => {
 
 describe('stopRecordedProcess', () => {
   it('stops a process with SIGTERM', async () => {
-    const pid = start(false);
+    const pid = await start(false);
     expect(await stopRecordedProcess(pid, () => running(pid), { graceMs: 5_000 })).toBe('exited');
   });
 
   it('kills a process that ignores SIGTERM after the grace period', async () => {
-    const pid = start(true);
+    const pid = await start(true);
     expect(await stopRecordedProcess(pid, () => running(pid), { graceMs: 200 })).toBe('killed');
   });
 
